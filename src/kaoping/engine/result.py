@@ -1,0 +1,241 @@
+"""The outcome of an evaluation: scores, ranks, grades and flags per unit, plus history.
+
+Ranks are competition ranks (ties share the better rank); a unit's place from the bottom
+counts the units scoring ≤ it (SCHEMES.md, decision 1). Grades and flags compare exact
+values, never the rounded ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from .arrays import exact, positions, to_decimal
+from .dataset import Dataset
+from .evaluate import Evaluation
+from .model import Condition, Grading
+from .scheme import Scheme
+
+
+@dataclass(frozen=True)
+class PastUnit:
+    """What a previous year's results say of one unit (enough to test running conditions)."""
+
+    score: float | None
+    rank: int | None
+    bottom: int | None
+    grade: str | None = None
+
+
+@dataclass
+class PastYear:
+    year: int
+    units: dict[str, PastUnit]
+
+    def mean(self) -> float:
+        scores = [u.score for u in self.units.values() if u.score is not None]
+        return float(exact(np.mean(scores))) if scores else float("nan")
+
+
+History = dict[int, PastYear]
+
+
+@dataclass
+class UnitResult:
+    """One unit's line of the results, ready to show."""
+
+    unit: str
+    unit_class: str | None
+    group: str | None
+    score: Decimal | None
+    rank: int | None
+    rank_in_class: int | None
+    rank_in_group: int | None
+    bottom: int | None
+    grade: str | None
+    flags: list[str]
+    components: dict[str, Decimal | None]
+    apart: dict[str, Decimal | None]
+
+
+@dataclass
+class Result:
+    """Everything an evaluation produced; ``unit_result`` and ``explain`` read it."""
+
+    scheme: Scheme
+    data: Dataset
+    evaluation: Evaluation
+    score: np.ndarray
+    rank: np.ndarray
+    bottom: np.ndarray
+    rank_within: dict[str, np.ndarray]
+    grades: list[str | None]
+    flags: list[list[str]]
+    history: History = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return self.data.year
+
+    @property
+    def units(self) -> list[str]:
+        return self.data.units.names
+
+    def index_of(self, unit: str) -> int:
+        try:
+            return self.data.units.index()[unit]
+        except KeyError:
+            raise KeyError(f"没有单位 {unit!r}") from None
+
+    def rounded(self, x: float) -> Decimal | None:
+        return to_decimal(x, self.scheme.model.rounding.places)
+
+    def measure(self, name: str) -> np.ndarray:
+        return self.evaluation.values[name]
+
+    def unit_result(self, unit: str | int) -> UnitResult:
+        i = unit if isinstance(unit, int) else self.index_of(unit)
+        u = self.data.units
+        spec = self.scheme.model.result
+        year_value = lambda name: self.rounded(self.measure(name)[i, -1]) if self.measure(name).shape[-1] == 1 else None  # noqa: E731
+        return UnitResult(
+            unit=u.names[i],
+            unit_class=u.class_names[u.classes[i]] if u.classes[i] >= 0 else None,
+            group=u.group_names[u.groups[i]] or None,
+            score=self.rounded(self.score[i]),
+            rank=int(self.rank[i]) or None,
+            rank_in_class=int(self.rank_within["class"][i]) or None if "class" in self.rank_within else None,
+            rank_in_group=int(self.rank_within["group"][i]) or None if "group" in self.rank_within else None,
+            bottom=int(self.bottom[i]) or None,
+            grade=self.grades[i],
+            flags=list(self.flags[i]),
+            components={self.label(n): year_value(n) for n in spec.show},
+            apart={self.label(n): year_value(n) for n in spec.apart},
+        )
+
+    def label(self, measure: str) -> str:
+        return self.scheme.measures[measure].label
+
+    def ranking(self) -> list[UnitResult]:
+        """All units, best first (unranked units last, by name)."""
+        order = sorted(range(len(self.units)),
+                       key=lambda i: (self.rank[i] == 0, self.rank[i], self.units[i]))
+        return [self.unit_result(i) for i in order]
+
+
+def assemble(scheme: Scheme, ev: Evaluation, history: History | None = None) -> Result:
+    history = history or {}
+    spec = scheme.model.result
+    score = ev.values[spec.score][:, 0]
+    all_seg = np.zeros(ev.U, np.int64)
+    rank, bottom, _ = positions(score, all_seg)
+    rank_within = {w: positions(score, ev.segments(w))[0] for w in spec.rank_within}
+    grades = _grades(scheme, ev, score, spec.grade) if spec.grade else [None] * ev.U
+    result = Result(scheme, ev.data, ev, score, rank, bottom, rank_within, grades,
+                    [[] for _ in range(ev.U)], history)
+    now = _Now(result)
+    for flag in spec.flags:
+        hit = now.test(flag.when)
+        for i in np.flatnonzero(hit):
+            result.flags[i].append(flag.name)
+    incomplete = np.isnan(score)
+    for i in np.flatnonzero(incomplete):
+        result.flags[i].append("数据不全，未计分")
+    return result
+
+
+def _grades(scheme: Scheme, ev: Evaluation, score: np.ndarray, g: Grading) -> list[str | None]:
+    if g.bands is not None:
+        names = [b.grade for b in g.bands]
+        level = np.full(ev.U, len(names) - 1)
+        for k in range(len(g.bands) - 2, -1, -1):  # from the lowest bounded band up
+            b = g.bands[k]
+            ok = score >= b.min if b.min is not None else score > b.above
+            level = np.where(ok, k, level)
+    else:
+        p = g.by_position
+        names = [p.top.grade, *([p.bottom.grade] if p.bottom else []), p.otherwise]
+        seg = ev.segments(p.within)
+        top, bottom, _ = positions(score, seg)
+        level = np.full(ev.U, len(names) - 1)
+        if p.bottom:
+            level = np.where(bottom <= _counts(scheme, ev, p.bottom.count), 1, level)
+        level = np.where(top <= _counts(scheme, ev, p.top.count), 0, level)  # top count first
+        level = np.where(np.isnan(score), len(names) - 1, level)
+    for cap in g.caps:
+        hit = ev.record_condition(cap.when)
+        level = np.where(hit, np.maximum(level, names.index(cap.at)), level)
+    for force in g.force:  # applied last: a forcing veto overrides a cap
+        hit = ev.record_condition(force.when)
+        level = np.where(hit, names.index(force.grade), level)
+    return [None if np.isnan(s) else names[k] for s, k in zip(score, level, strict=True)]
+
+
+def _counts(scheme: Scheme, ev: Evaluation, count) -> np.ndarray:
+    if isinstance(count, int):
+        return np.full(ev.U, count)
+    classes = scheme.model.units.classes
+    per_class = np.array([count.get(c, 0) for c in classes] + [0])
+    return per_class[ev.data.units.classes]  # class -1 picks the trailing 0
+
+
+class _Now:
+    """Evaluates result conditions (positions, grades, history) for all units at once."""
+
+    def __init__(self, result: Result):
+        self.r = result
+
+    def test(self, c: Condition) -> np.ndarray:
+        r = self.r
+        k = c.kind
+        if k == "top":
+            return (r.rank > 0) & (r.rank <= c.top)
+        if k == "bottom":
+            return (r.bottom > 0) & (r.bottom <= c.bottom)
+        if k == "below_mean":
+            valued = ~np.isnan(r.score)
+            mean = exact(np.mean(r.score[valued])) if valued.any() else np.nan
+            return valued & (r.score < mean) if c.below_mean else valued & (r.score >= mean)
+        if k == "grade_in":
+            return np.array([g in c.grade_in for g in r.grades])
+        if k == "exists":
+            return r.evaluation.record_condition(c)
+        if k == "all":
+            return np.logical_and.reduce([self.test(x) for x in c.all])
+        if k == "any":
+            return np.logical_or.reduce([self.test(x) for x in c.any])
+        if k == "not_":
+            return ~self.test(c.not_)
+        if k == "running":
+            hit = self.test(c.running.when)
+            for back in range(1, c.running.years):
+                past = r.history.get(r.year - back)
+                if past is None:
+                    return np.zeros(len(hit), bool)
+                hit = hit & np.array([_past_test(c.running.when, past, name) for name in r.units])
+            return hit
+        raise AssertionError(k)
+
+
+def _past_test(c: Condition, year: PastYear, unit: str) -> bool:
+    u = year.units.get(unit)
+    if u is None:
+        return False
+    k = c.kind
+    if k == "top":
+        return u.rank is not None and u.rank <= c.top
+    if k == "bottom":
+        return u.bottom is not None and u.bottom <= c.bottom
+    if k == "below_mean":
+        return u.score is not None and (u.score < year.mean()) == c.below_mean
+    if k == "grade_in":
+        return u.grade in c.grade_in
+    if k == "all":
+        return all(_past_test(x, year, unit) for x in c.all)
+    if k == "any":
+        return any(_past_test(x, year, unit) for x in c.any)
+    if k == "not_":
+        return not _past_test(c.not_, year, unit)
+    raise AssertionError(k)
