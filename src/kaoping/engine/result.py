@@ -34,6 +34,16 @@ class PastYear:
     year: int
     units: dict[str, PastUnit]
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> PastYear:
+        """Read the results document that ``Result.to_dict`` writes (a previous year's)."""
+        units = {}
+        for u in doc["units"]:
+            score = u.get("score_exact", u.get("score"))
+            units[u["unit"]] = PastUnit(None if score is None else float(score), u.get("rank"),
+                                        u.get("bottom"), u.get("grade"))
+        return cls(int(doc["year"]), units)
+
     def mean(self) -> float:
         scores = [u.score for u in self.units.values() if u.score is not None]
         return float(exact(np.mean(scores))) if scores else float("nan")
@@ -115,6 +125,27 @@ class Result:
             apart={self.label(n): year_value(n) for n in spec.apart},
         )
 
+    def to_dict(self, explanations: bool = False) -> dict:
+        """The results document (JSON-ready); a later year reads it back as history."""
+        units = []
+        for ur in self.ranking():
+            i = self.index_of(ur.unit)
+            units.append({
+                "unit": ur.unit, "class": ur.unit_class, "group": ur.group,
+                "score": _plain(ur.score), "score_exact": None if np.isnan(self.score[i]) else float(self.score[i]),
+                "rank": ur.rank, "rank_in_class": ur.rank_in_class, "rank_in_group": ur.rank_in_group,
+                "bottom": ur.bottom, "grade": ur.grade, "flags": ur.flags,
+                "components": {k: _plain(v) for k, v in ur.components.items()},
+                "apart": {k: _plain(v) for k, v in ur.apart.items()},
+            })
+        doc = {"scheme": self.scheme.id, "scheme_name": self.scheme.name, "year": self.year,
+               "rounding": self.scheme.model.rounding.places, "units": units}
+        if explanations:
+            from .explain import explain
+
+            doc["explanations"] = {u: explain(self, u).to_dict() for u in self.units}
+        return doc
+
     def label(self, measure: str) -> str:
         return self.scheme.measures[measure].label
 
@@ -123,6 +154,10 @@ class Result:
         order = sorted(range(len(self.units)),
                        key=lambda i: (self.rank[i] == 0, self.rank[i], self.units[i]))
         return [self.unit_result(i) for i in order]
+
+
+def _plain(d: Decimal | None) -> float | None:
+    return None if d is None else float(d)
 
 
 def assemble(scheme: Scheme, ev: Evaluation, history: History | None = None) -> Result:
