@@ -1,10 +1,14 @@
 """Vectorised building blocks: exact quantisation, reductions by key, and positions.
 
-Exactness: every measure is snapped to a grid of 10⁻⁹ after each operation (``exact``).
-Scores are decimals with a few places, so the true value of every step is a multiple of
-10⁻⁹ or, after a division, far from a half-step; snapping makes equal true values equal
-floats, whatever order the operations ran in (3 days late at 0.1 is exactly 0.7, and two
-units whose true scores are equal tie). Display rounding happens once, at the end.
+Exactness: measures are computed in float64 (relative error ~10⁻¹⁵) and every value that
+is compared, ranked, graded, shown or written is first snapped to a grid of 10⁻⁹
+(``exact``). Inputs are decimals with a few places, so a true value is a multiple of 10⁻⁹
+or, after a division (÷ best, means), a rational far from a half-step of the grid; the
+float error is a million times smaller than the grid, so snapping gives equal true values
+equal floats whatever order the operations ran in (3 days late at 0.1 is exactly 0.7; two
+units whose true scores are equal tie). Intermediate values are deliberately *not*
+snapped: snapping after each division would add up to 10⁻⁹ per step and could split
+true ties. Display rounding (half-up, to the scheme's places) happens once, at the end.
 """
 
 from __future__ import annotations

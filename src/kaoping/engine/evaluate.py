@@ -43,7 +43,7 @@ class Evaluation:
             warnings.simplefilter("ignore", RuntimeWarning)  # nanmean of all-NaN, 0/0 masked
             for name in self.scheme.order:
                 me = self.scheme.measures[name]
-                self.values[name] = exact(getattr(self, "_" + me.op)(me.args, me))
+                self.values[name] = getattr(self, "_" + me.op)(me.args, me)
                 if progress is not None:
                     progress(name)
         return self
@@ -133,6 +133,16 @@ class Evaluation:
             return self.efficacy(kind, rule)
         raise AssertionError(k)
 
+    def number_column(self, kind: str, name: str) -> np.ndarray:
+        """A field as numbers; a choice field whose options are numbers gives the chosen
+        option's value (blank → NaN)."""
+        col = self.table(kind).columns[name]
+        f = next(f for f in self.scheme.fields_of(kind) if f.name == name)
+        if f.type == "choice":
+            lut = np.array([float(o) for o in f.options] + [np.nan])
+            return lut[col.astype(np.int64)]  # code -1 (blank) picks the trailing NaN
+        return col.astype(np.float64)
+
     def deadlines(self, kind: str, field: str | None, day: int | None) -> np.ndarray:
         t = self.table(kind)
         if field is not None:
@@ -143,6 +153,14 @@ class Evaluation:
         return by_month[t.period]
 
     def efficacy(self, kind: str, rule: ValueRule) -> np.ndarray:
+        e = rule.efficacy
+        x, best, worst = self.efficacy_bounds(kind, rule)
+        span = best - worst
+        coef = np.where(span == 0, 1.0, (x - worst) / np.where(span == 0, 1.0, span))
+        return e.low + e.span * np.clip(coef, 0.0, 1.0)
+
+    def efficacy_bounds(self, kind: str, rule: ValueRule):
+        """Per record: the value, and the best and worst it is measured against."""
         e = rule.efficacy
         t = self.table(kind)
         x = t.columns[e.field].astype(np.float64)
@@ -156,9 +174,7 @@ class Evaluation:
         if e.worst:
             given = t.columns[e.worst]
             worst = np.where(np.isnan(given), worst, given)
-        span = best - worst
-        coef = np.where(span == 0, 1.0, (x - worst) / np.where(span == 0, 1.0, span))
-        return e.low + e.span * np.clip(coef, 0.0, 1.0)
+        return x, best, worst
 
     # ------------------------------------------------------------------ record operations
     def _aggregate(self, a, me: Measure) -> np.ndarray:
@@ -168,7 +184,7 @@ class Evaluation:
         v = np.ones(len(t)) if a.value is None else self.rule_values(a.records, a.value)
         sel = mask & ~np.isnan(v)
         if a.weight:
-            w = t.columns[a.weight]
+            w = self.number_column(a.records, a.weight)
             sel &= ~np.isnan(w)
         self.record_values[me.name] = (v, sel)
         if a.by_item:
@@ -297,7 +313,7 @@ class Evaluation:
         seg = self.segments(a.within)
         out = np.full(x.shape, float(a.otherwise))
         for p in range(x.shape[1]):
-            top, bottom, size = positions(x[:, p], seg, a.better)
+            top, bottom, size = positions(exact(x[:, p]), seg, a.better)
             pos = top if a.side == "top" else bottom
             valued = size > 0
             if a.split is not None:

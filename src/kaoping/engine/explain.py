@@ -241,8 +241,16 @@ class _Explainer:
             return text
         if k == "efficacy":
             e = rule.efficacy
-            return (f"功效系数：{fmt(e.low)} + {fmt(e.span)} × (完成值 − 最差值) ÷ (最优值 − 最差值)，"
-                    f"同一「{e.peers}」的单位间比较，系数限于 0—1")
+            x, best, worst = (float(a[j]) for a in self.ev.efficacy_bounds(kind, rule))
+            if best == worst:
+                calc = f"最优值与最差值均为 {fmt(best)}，系数计 1：{fmt(e.low)} + {fmt(e.span)} = {fmt(v)}"
+            else:
+                coef = (x - worst) / (best - worst)
+                clipped = "" if 0 <= coef <= 1 else f"（系数 {fmt(coef)} 限为 {1 if coef > 1 else 0}）"
+                calc = (f"{fmt(e.low)} + {fmt(e.span)} × ({fmt(x)} − {fmt(worst)}) ÷ "
+                        f"({fmt(best)} − {fmt(worst)}){clipped} = {fmt(v)}")
+            return (f"功效系数：{e.low:g} + {e.span:g} × (完成值 − 最差值) ÷ (最优值 − 最差值)，"
+                    f"同一「{e.peers}」的单位间比较，系数限于 0—1；{calc}")
         return ""
 
     def _rubric(self, a, me, n: Node, p, i):
@@ -372,7 +380,7 @@ class _Explainer:
         child = self.node(a.of, p, i)
         n.children.append(child)
         col = self.ev.values[a.of][:, p]
-        top, bottom, size = positions(col, self.ev.segments(a.within), a.better)
+        top, bottom, size = positions(exact(col), self.ev.segments(a.within), a.better)
         if size[self.u] == 0:
             n.rule = f"无名次，计 {fmt(a.otherwise)}"
             return

@@ -252,6 +252,8 @@ class Aggregate(_Strict):
     records: str
     value: ValueRule | None = None
     how: Literal["sum", "mean", "count", "max", "min", "weighted_mean"] = "sum"
+    #: with ``how: weighted_mean``: a number field, or a choice field whose options are
+    #: positive numbers (e.g. ``options: ["5", "3", "1"]``; the chosen option is the weight)
     weight: str | None = None
     by_item: bool = False
     where: Where = {}

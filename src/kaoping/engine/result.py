@@ -163,7 +163,7 @@ def _plain(d: Decimal | None) -> float | None:
 def assemble(scheme: Scheme, ev: Evaluation, history: History | None = None) -> Result:
     history = history or {}
     spec = scheme.model.result
-    score = ev.values[spec.score][:, 0]
+    score = exact(ev.values[spec.score][:, 0])
     all_seg = np.zeros(ev.U, np.int64)
     rank, bottom, _ = positions(score, all_seg)
     rank_within = {w: positions(score, ev.segments(w))[0] for w in spec.rank_within}

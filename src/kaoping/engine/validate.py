@@ -40,6 +40,14 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def _positive_number(text: str) -> bool:
+    try:
+        x = float(text)
+    except ValueError:
+        return False
+    return 0 < x < float("inf")
+
+
 class _Checker:
     def __init__(self, model: SchemeModel):
         self.m = model
@@ -146,6 +154,16 @@ class _Checker:
         elif f.type not in types:
             self.bad(path, f"字段 {name!r} 的类型是 {f.type}，此处须是 {'/'.join(types)}")
 
+    def weight_field(self, spec: RecordKind, kind: str, name: str, path: Path) -> None:
+        """A weight is a number field, or a choice field whose options are positive numbers."""
+        f = next((f for f in spec.fields if f.name == name), None)
+        if f is None or f.type != "choice":
+            self.field(kind, name, path, ("number", "integer", "choice"))
+            return
+        bad = [o for o in f.options or [] if not _positive_number(o)]
+        if bad:
+            self.bad(path, f"权重字段 {name!r} 的可选值须是正数（{'、'.join(bad)} 不是）")
+
     def where(self, kind: str, where: Where, path: Path) -> None:
         spec = self.m.records.get(kind)
         if spec is None:
@@ -232,7 +250,7 @@ class _Checker:
                 return
             self.value_rule(a.records, a.value, (*base, "value")) if a.value else None
             if a.weight:
-                self.field(a.records, a.weight, (*base, "weight"), ("number", "integer"))
+                self.weight_field(kind, a.records, a.weight, (*base, "weight"))
             self.where(a.records, a.where, (*base, "where"))
             if a.by_item and kind.item is None and not any(f.type == "item" for f in kind.fields):
                 self.bad((*base, "by_item"), f"记录「{a.records}」没有考核项目，不能 by_item")
