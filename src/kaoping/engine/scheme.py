@@ -190,12 +190,12 @@ def _pydantic_message(err: dict) -> str:
     if kind == "value_error":
         text = str(err["msg"]).removeprefix("Value error, ")
     elif kind == "literal_error":
-        text = f"应为 {err['ctx']['expected']} 之一"
+        text = f"应为 {err['ctx']['expected'].replace(' or ', ', ')} 之一"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ops = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<",
                "less_than_equal": "≤"}
         bound = next(iter(err["ctx"].values()))
-        text = f"应 {ops[kind]} {bound}"
+        text = f"应 {ops[kind]} {bound:g}" if isinstance(bound, int | float) else f"应 {ops[kind]} {bound}"
     elif kind in ("too_short", "too_long"):
         text = f"长度不符（{err['msg']}）"
     else:
