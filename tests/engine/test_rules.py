@@ -8,8 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import dataset
 
+from conftest import dataset
 from kaoping.engine import evaluate, explain, load_scheme
 
 BASE = """
@@ -155,7 +155,7 @@ def test_bottom_bands_with_ties(values, expected):
 """
     s = scheme(m)
     names = [f"单位{i}" for i in range(len(values))]
-    r = evaluate(s, dataset(s, units(*names), {"分数": [{"单位": n, "分数": v} for n, v in zip(names, values)]}))
+    r = evaluate(s, dataset(s, units(*names), {"分数": [{"单位": n, "分数": v} for n, v in zip(names, values, strict=True)]}))
     assert [float(r.measure("penalty")[r.index_of(n), 0]) for n in names] == expected
 
 

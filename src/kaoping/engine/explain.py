@@ -440,12 +440,17 @@ def _prune(n: Node) -> bool:
 
     Returns whether ``n`` itself carries information (a record, or a non-zero value).
     """
-    kept = [c for c in n.children if _prune(c)]
-    dropped = len(n.children) - len(kept)
+    keep = [_prune(c) for c in n.children]
+    kept = [c for c, k in zip(n.children, keep, strict=True) if k]
+    dropped = [c for c, k in zip(n.children, keep, strict=True) if not k]
+    # a dropped sub-tree is 0, or has no value at all (e.g. a quarter without a check)
+    none = sum(c.value is None or np.isnan(c.value) for c in dropped)
+    zero = len(dropped) - none
+    what = "、".join(x for x in (f"{zero} 项为 0" if zero else "", f"{none} 项无值" if none else "") if x)
     if dropped and kept:
-        n.rule += f"（另有 {dropped} 项为 0 且无记录，从略）"
+        n.rule += f"（另有 {what}，均无记录，从略）" if none else f"（另有 {zero} 项为 0 且无记录，从略）"
     elif dropped:
-        n.rule += "（各项均为 0 且无记录）"
+        n.rule += f"（{what}，均无记录）" if none else "（各项均为 0 且无记录）"
     n.children = kept
     return bool(kept or n.records or (n.value is not None and not np.isnan(n.value) and n.value != 0))
 
@@ -464,7 +469,7 @@ def grade_reason(result: Result, u: int) -> str:
                 bits.append(f"得分 > {fmt(b.above)}")
                 break
     else:
-        bits.append("按类别内名次评定" if g.by_position.within == "class" else "按名次评定")
+        bits.append(_position_reason(result, u))
     for cap in g.caps:
         if ev.record_condition(cap.when)[u]:
             places = "、".join(ev.table(k).place(j) for k, j in ev.matching_records(cap.when, u))
@@ -474,3 +479,24 @@ def grade_reason(result: Result, u: int) -> str:
             places = "、".join(ev.table(k).place(j) for k, j in ev.matching_records(force.when, u))
             bits.append(f"因 {places} 定为 {force.grade}")
     return f"（{'；'.join(bits)}）" if bits else ""
+
+
+def _position_reason(result: Result, u: int) -> str:
+    """A rank-based grade in words: the unit's places and the counts that applied to it."""
+    p = result.scheme.model.result.grade.by_position
+    top, bottom, size = positions(result.score, result.evaluation.segments(p.within))
+    units = result.data.units
+    cls = units.class_names[units.classes[u]] if units.classes[u] >= 0 else None
+
+    def count(c) -> int:
+        return c if isinstance(c, int) else c.get(cls, 0)
+
+    scope = {"class": f"{cls or ''}类别内", "group": "上级组织内", "all": ""}[p.within]
+    text = (f"按{scope}名次评定：第 {top[u]} 名、倒数第 {bottom[u]} 名（共 {size[u]} 个）；"
+            f"前 {count(p.top.count)} 名为{p.top.grade}")
+    if p.bottom:
+        text += f"，后 {count(p.bottom.count)} 名为{p.bottom.grade}"
+    text += f"，其余为{p.otherwise}"
+    if p.bottom:
+        text += f"；名额重叠时先定{p.top.grade}"
+    return text

@@ -216,6 +216,9 @@ class Condition(_Strict):
     exists: Exists | None = None
     top: int | None = Field(default=None, ge=1)
     bottom: int | None = Field(default=None, ge=1)
+    #: ``last: true`` — last place: the lowest score, shared by every unit tied at it
+    #: (unlike ``bottom: 1``, which a tie at the lowest score does not meet; decision 1)
+    last: bool | None = None
     below_mean: bool | None = None
     grade_in: list[str] | None = None
     all: list[Condition] | None = None
@@ -229,7 +232,7 @@ class Condition(_Strict):
     def _exactly_one(self) -> Condition:
         set_ = [k for k in CONDITION_KINDS if getattr(self, k) is not None]
         if len(set_) != 1:
-            raise ValueError("条件须且只须写一种：exists / top / bottom / below_mean / "
+            raise ValueError("条件须且只须写一种：exists / top / bottom / last / below_mean / "
                              "grade_in / all / any / not / running")
         return self
 
@@ -238,8 +241,8 @@ class Condition(_Strict):
         return next(k for k in CONDITION_KINDS if getattr(self, k) is not None)
 
 
-CONDITION_KINDS = ("exists", "top", "bottom", "below_mean", "grade_in", "all", "any", "not_",
-                   "running")
+CONDITION_KINDS = ("exists", "top", "bottom", "last", "below_mean", "grade_in", "all", "any",
+                   "not_", "running")
 
 
 # --------------------------------------------------------------------------- measures

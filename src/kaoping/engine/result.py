@@ -44,6 +44,10 @@ class PastYear:
                                         u.get("bottom"), u.get("grade"))
         return cls(int(doc["year"]), units)
 
+    def lowest(self) -> float:
+        scores = [u.score for u in self.units.values() if u.score is not None]
+        return float(exact(min(scores))) if scores else float("nan")
+
     def mean(self) -> float:
         scores = [u.score for u in self.units.values() if u.score is not None]
         return float(exact(np.mean(scores))) if scores else float("nan")
@@ -229,6 +233,10 @@ class _Now:
             return (r.rank > 0) & (r.rank <= c.top)
         if k == "bottom":
             return (r.bottom > 0) & (r.bottom <= c.bottom)
+        if k == "last":
+            valued = ~np.isnan(r.score)
+            lowest = np.min(r.score[valued]) if valued.any() else np.nan
+            return valued & ((r.score == lowest) == c.last)
         if k == "below_mean":
             valued = ~np.isnan(r.score)
             mean = exact(np.mean(r.score[valued])) if valued.any() else np.nan
@@ -263,6 +271,8 @@ def _past_test(c: Condition, year: PastYear, unit: str) -> bool:
         return u.rank is not None and u.rank <= c.top
     if k == "bottom":
         return u.bottom is not None and u.bottom <= c.bottom
+    if k == "last":
+        return u.score is not None and (exact(u.score) == year.lowest()) == c.last
     if k == "below_mean":
         return u.score is not None and (u.score < year.mean()) == c.below_mean
     if k == "grade_in":

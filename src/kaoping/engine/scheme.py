@@ -1,7 +1,7 @@
 """A scheme loaded, checked and indexed: the form every other part of the engine uses.
 
 ``load_scheme`` reads a file (or text), checks its structure with the typed model and its
-meaning with :mod:`kaoping.engine.validate`, and raises one ``SchemeError`` listing every
+meaning with :mod:`kaoping.engine.validation`, and raises one ``SchemeError`` listing every
 problem with file, line and path. A ``Scheme`` is immutable once built.
 """
 
@@ -155,7 +155,7 @@ def load_scheme(source: str | Path, *, text: str | None = None) -> Scheme:
             [Problem(where(_clean(e["loc"])), _pydantic_message(e)) for e in exc.errors()]
         ) from None
 
-    from .validate import check  # late import: validate needs Scheme's helpers
+    from .validation import check  # late import: validation needs Scheme's helpers
 
     scheme, problems = check(model, filename)
     if problems:
