@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import dataset
 from kaoping.engine import evaluate, load_scheme
 
 RUBRIC = """

@@ -6,8 +6,8 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import EXAMPLES, bundled, dataset
 
+from conftest import EXAMPLES, bundled, dataset
 from kaoping.engine import PastYear, evaluate, explain
 from kaoping.io import read_input
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SCHEMES
 
+from conftest import SCHEMES
 from kaoping.engine import SchemeError, load_scheme, validate
 
 STRUCTURE = """\
