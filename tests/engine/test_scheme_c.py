@@ -163,7 +163,10 @@ def test_example_scores_grades_and_ranks():
         # 0.3 × (70 + 72)/2 + 0.7 × 72 = 21.3 + 50.4 = 71.7 → 差 (two vetoes; the cap does not lift)
         "新庄孜矿党委": (9, Decimal("71.70"), "差", Decimal("0.00")),
     }
-    assert all(u.flags == [] for u in r.ranking())
+    # the veto cap is shown as a flag wherever a veto record exists, even when it changes nothing
+    capped = {"顾北矿党委", "新庄孜矿党委"}
+    assert {u.unit: u.flags for u in r.ranking()} == {
+        u.unit: (["等次最高为较好"] if u.unit in capped else []) for u in r.ranking()}
 
 
 def test_example_components():

@@ -174,6 +174,9 @@ def assemble(scheme: Scheme, ev: Evaluation, history: History | None = None) -> 
     grades = _grades(scheme, ev, score, spec.grade) if spec.grade else [None] * ev.U
     result = Result(scheme, ev.data, ev, score, rank, bottom, rank_within, grades,
                     [[] for _ in range(ev.U)], history)
+    for text, hit in _rule_flags(scheme, ev):
+        for i in np.flatnonzero(hit):
+            result.flags[i].append(text)
     now = _Now(result)
     for flag in spec.flags:
         hit = now.test(flag.when)
@@ -183,6 +186,20 @@ def assemble(scheme: Scheme, ev: Evaluation, history: History | None = None) -> 
     for i in np.flatnonzero(incomplete):
         result.flags[i].append("数据不全，未计分")
     return result
+
+
+def _rule_flags(scheme: Scheme, ev: Evaluation):
+    """Flags the rules themselves raise, so that no veto or cap acts unseen in a ranking."""
+    for name in scheme.order:
+        me = scheme.measures[name]
+        if me.zero_if is not None:
+            yield f"一票否决：{me.label}计 0", ev.record_condition(me.zero_if.when)
+    g = scheme.model.result.grade
+    if g is not None:
+        for cap in g.caps:
+            yield f"等次最高为{cap.at}", ev.record_condition(cap.when)
+        for force in g.force:
+            yield f"等次定为{force.grade}", ev.record_condition(force.when)
 
 
 def _grades(scheme: Scheme, ev: Evaluation, score: np.ndarray, g: Grading) -> list[str | None]:
@@ -209,7 +226,8 @@ def _grades(scheme: Scheme, ev: Evaluation, score: np.ndarray, g: Grading) -> li
     for force in g.force:  # applied last: a forcing veto overrides a cap
         hit = ev.record_condition(force.when)
         level = np.where(hit, names.index(force.grade), level)
-    return [None if np.isnan(s) else names[k] for s, k in zip(score, level, strict=True)]
+    lookup = np.array([*names, None], dtype=object)  # no score → None
+    return lookup[np.where(np.isnan(score), len(names), level)].tolist()
 
 
 def _counts(scheme: Scheme, ev: Evaluation, count) -> np.ndarray:
