@@ -274,9 +274,29 @@ def build_dataset(scheme: Scheme, units: RawTable, records: dict[str, RawTable],
     for name in records:
         if name not in scheme.records:
             problems.append(Problem(name, f"方案中没有「{name}」这种记录（可选：{'、'.join(scheme.records)}）"))
+    if not problems:
+        _check_sessions(scheme, tables, len(unit_table), problems)
     if problems:
         raise InputError(problems)
     return Dataset(year=year, units=unit_table, records=tables)
+
+
+def _check_sessions(scheme: Scheme, tables: dict[str, RecordTable], n_units: int,
+                    problems: list[Problem]) -> None:
+    """A deduction in a period without an assessment session (e.g. no on-site check that
+    quarter) is an input error: it could not have been found."""
+    for me in scheme.model.measures:
+        r = me.rubric
+        if r is None or r.sessions is None:
+            continue
+        held_in = tables[r.sessions]
+        periods = PERIODS_PER_YEAR[scheme.records[r.sessions].period]
+        held = np.zeros(n_units * periods, bool)
+        held[held_in.unit.astype(np.int64) * periods + held_in.period] = True
+        t = tables[r.records]
+        stray = ~held[t.unit.astype(np.int64) * periods + t.period]
+        for j in np.flatnonzero(stray):
+            problems.append(Problem(t.place(int(j)), f"该期没有「{r.sessions}」记录，不能有扣分"))
 
 
 def _rubric_fields(scheme: Scheme, kind: str) -> tuple[str | None, str | None]:
