@@ -415,18 +415,14 @@ def _convert(scheme: Scheme, f: RecordField, v: Any, where: str, year: int,
             problems.append(Problem(where, f"{f.name} {_show(s)} 不在可选值 {'/'.join(f.options or [])} 中"))
             return None
         return f.options.index(s)
-    if t == "item":
-        it = scheme.item_by_key(choice_key(v))
-        if it is None:
-            problems.append(Problem(where, f"未知考核项目 {_show(v)}"))
+    if t in ("item", "clause"):
+        lookup, what = ((scheme.item_by_key, "考核项目") if t == "item"
+                        else (scheme.clause_by_code, "扣分条款"))
+        found = lookup(choice_key(v))
+        if found is None:
+            problems.append(Problem(where, f"未知{what} {_show(v)}"))
             return None
-        return it.index
-    if t == "clause":
-        c = scheme.clause_by_code(choice_key(v))
-        if c is None:
-            problems.append(Problem(where, f"未知扣分条款 {_show(v)}"))
-            return None
-        return c.index
+        return found.index
     s = str(v).strip()
     if f.max_length is not None and len(s) > f.max_length:
         problems.append(Problem(where, f"{f.name} 共 {len(s)} 字，超过上限 {f.max_length} 字"))

@@ -310,23 +310,20 @@ class _Explainer:
         else:
             n.rule = f"{fmt(child.value)} ÷ {scope}最高 {fmt(best)}（{'、'.join(who[:3])}{'等' if len(who) > 3 else ''}）"
 
-    def _sum(self, refs, me, n, p, i):
+    def _terms(self, refs, sign: str, n, p, i):
         bits = []
         for r in refs:
             child, text = self.operand(r, p, i)
             if child:
                 n.children.append(child)
             bits.append(text)
-        n.rule = " + ".join(bits)
+        n.rule = f" {sign} ".join(bits)
+
+    def _sum(self, refs, me, n, p, i):
+        self._terms(refs, "+", n, p, i)
 
     def _difference(self, refs, me, n, p, i):
-        bits = []
-        for r in refs:
-            child, text = self.operand(r, p, i)
-            if child:
-                n.children.append(child)
-            bits.append(text)
-        n.rule = " − ".join(bits)
+        self._terms(refs, "−", n, p, i)
 
     def _weighted(self, weights, me, n, p, i):
         bits = []
