@@ -20,9 +20,9 @@ import numpy as np
 DIGITS = 9
 
 
-def exact(x):
-    """Snap to the 10⁻⁹ grid (NaN stays NaN)."""
-    return np.round(x, DIGITS)
+def exact(x, out=None):
+    """Snap to the 10⁻⁹ grid (NaN stays NaN); ``out`` to snap an array in place."""
+    return np.round(x, DIGITS, out=out)
 
 
 def to_decimal(x: float, places: int) -> Decimal | None:
@@ -39,17 +39,30 @@ def reduce_by_key(keys: np.ndarray, values: np.ndarray, ufunc: np.ufunc) -> np.n
     ``values`` may have trailing axes (reduced element-wise). NaN-ignoring reductions use
     ``np.fmax``/``np.fmin``.
     """
+    if len(keys) == 0:
+        return values.copy()
+    reduced, inverse = reduce_by_group(keys, values, ufunc)
+    return reduced[inverse]
+
+
+def reduce_by_group(keys: np.ndarray, values: np.ndarray, ufunc: np.ufunc):
+    """``ufunc`` reduced over the elements of each distinct key, once per key.
+
+    Returns ``(reduced, inverse)``: ``reduced[inverse]`` gives every element its key's value
+    (the form of ``reduce_by_key``), and indexing ``reduced`` later spares a full-size copy.
+    """
     n = len(keys)
     if n == 0:
-        return values.copy()
+        return values[:0].copy(), np.zeros(0, np.intp)
     order = np.argsort(keys, kind="stable")
     sk = keys[order]
-    starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-    reduced = ufunc.reduceat(values[order], starts, axis=0)
-    seg_of_sorted = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
-    out = np.empty_like(reduced, shape=values.shape)
-    out[order] = reduced[seg_of_sorted]
-    return out
+    new = np.empty(n, bool)
+    new[:1] = True
+    np.not_equal(sk[1:], sk[:-1], out=new[1:])
+    reduced = ufunc.reduceat(values[order], np.flatnonzero(new), axis=0)
+    inverse = np.empty(n, np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return reduced, inverse
 
 
 def positions(values: np.ndarray, segments: np.ndarray, better: str = "higher"):

@@ -18,9 +18,8 @@ import warnings
 
 import numpy as np
 
-from .arrays import dense_codes, exact, positions, reduce_by_key, split_sizes
+from .arrays import dense_codes, exact, positions, reduce_by_group, reduce_by_key, split_sizes
 from .dataset import NO_DATE, Dataset, RecordTable, date_to_days
-from .errors import InputError, Problem
 from .model import PERIODS_PER_YEAR, Condition, Measure, ValueRule, Where
 from .scheme import Scheme
 
@@ -34,8 +33,11 @@ class Evaluation:
         self.U = len(data.units)
         self.I = max(len(scheme.items), 1)
         self.values: dict[str, np.ndarray] = {}
-        #: per aggregate/rubric measure: the per-record values and the records that counted
-        self.record_values: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        #: per aggregate/rubric measure: the per-record values and the records that counted.
+        #: An aggregate's are as long as its record table (tens of millions in a province), so
+        #: they are not kept from the run but computed again when first asked for (explain).
+        self.record_values: dict[str, tuple[np.ndarray, np.ndarray]] = _OnDemand(
+            self._aggregate_record_values)
 
     # ------------------------------------------------------------------ driver
     def run(self, progress=None) -> Evaluation:
@@ -90,6 +92,22 @@ class Evaluation:
         f = self.scheme.item_field(kind)
         return t.columns[f.name].astype(np.int64)
 
+    def cells(self, kind: str, by_item: bool) -> np.ndarray:
+        """Each record's flat index into a ``(units, [items,] periods)`` array (int64, built
+        in place: no full-size temporaries beyond the result)."""
+        t = self.table(kind)
+        idx = t.unit.astype(np.int64)
+        if by_item:
+            idx *= self.I
+            spec = self.scheme.records[kind]
+            if spec.item is not None:
+                idx += self.scheme.item_by_key(spec.item).index
+            else:
+                idx += t.columns[self.scheme.item_field(kind).name]
+        idx *= self.grain(kind)
+        idx += t.period
+        return idx
+
     def rule_values(self, kind: str, rule: ValueRule) -> np.ndarray:
         """The number each record of ``kind`` is worth under ``rule`` (NaN = no value)."""
         t = self.table(kind)
@@ -99,21 +117,31 @@ class Evaluation:
         if k == "constant":
             return np.full(len(t), float(rule.constant))
         if k == "points_by":
-            v = np.ones(len(t))
+            v = None
             fields = {f.name: f for f in self.scheme.fields_of(kind)}
             for fname, points in rule.points_by.items():
                 lut = np.array([points[o] for o in fields[fname].options], dtype=np.float64)
-                v = v * lut[t.columns[fname]]
-            return v
+                if v is None:
+                    v = lut[t.columns[fname]]
+                else:
+                    v *= lut[t.columns[fname]]
+            return v if v is not None else np.ones(len(t))
         if k == "time":
+            # in place on two full-size arrays: a province has tens of millions of these
             r = rule.time
-            deadline = self.deadlines(kind, r.deadline, r.deadline_day)
             done = t.columns[r.done]
-            late = np.maximum(done.astype(np.int64) - deadline, 0)
-            v = np.maximum(r.floor, exact(r.base - r.per_day * late))
-            v = np.where(done == NO_DATE, r.undone, v)
+            late = done.astype(np.int64)
+            late -= (t.columns[r.deadline] if r.deadline is not None
+                     else self.deadlines(kind, None, r.deadline_day))
+            np.maximum(late, 0, out=late)
+            v = np.multiply(late, r.per_day, dtype=np.float64)  # per_day × days late
+            del late
+            np.subtract(r.base, v, out=v)
+            exact(v, out=v)
+            np.maximum(v, r.floor, out=v)
+            v[done == NO_DATE] = r.undone
             if r.severe:
-                v = np.where(t.columns[r.severe], np.minimum(v, r.severe_cap), v)
+                np.minimum(v, r.severe_cap, out=v, where=t.columns[r.severe].astype(bool, copy=False))
             return v
         if k == "quantity":
             r = rule.quantity
@@ -143,14 +171,16 @@ class Evaluation:
             return lut[col.astype(np.int64)]  # code -1 (blank) picks the trailing NaN
         return col.astype(np.float64)
 
-    def deadlines(self, kind: str, field: str | None, day: int | None) -> np.ndarray:
+    def deadlines(self, kind: str, field: str | None, day: int | None, rows=None) -> np.ndarray:
+        """Each record's deadline (days); of the records ``rows`` only, when given."""
         t = self.table(kind)
+        rows = slice(None) if rows is None else rows
         if field is not None:
-            return t.columns[field].astype(np.int64)
+            return t.columns[field][rows].astype(np.int64)
         year = self.data.year
         by_month = np.array([date_to_days(dt.date(year, m, min(day, calendar.monthrange(year, m)[1])))
                              for m in range(1, 13)], dtype=np.int64)
-        return by_month[t.period]
+        return by_month[t.period[rows]]
 
     def efficacy(self, kind: str, rule: ValueRule) -> np.ndarray:
         e = rule.efficacy
@@ -177,40 +207,54 @@ class Evaluation:
         return x, best, worst
 
     # ------------------------------------------------------------------ record operations
-    def _aggregate(self, a, me: Measure) -> np.ndarray:
+    def aggregate_records(self, a) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """Per record of an aggregate: its value, its weight (or None), whether it counts."""
         t = self.table(a.records)
-        P = self.grain(a.records)
         mask = self.where_mask(a.records, a.where)
         v = np.ones(len(t)) if a.value is None else self.rule_values(a.records, a.value)
         sel = mask & ~np.isnan(v)
+        w = None
         if a.weight:
             w = self.number_column(a.records, a.weight)
             sel &= ~np.isnan(w)
-        self.record_values[me.name] = (v, sel)
-        if a.by_item:
-            idx = (t.unit.astype(np.int64) * self.I + self.item_column(a.records)) * P + t.period
-            shape = (self.U, self.I, P)
-        else:
-            idx = t.unit.astype(np.int64) * P + t.period
-            shape = (self.U, P)
+        return v, w, sel
+
+    def _aggregate_record_values(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        me = self.scheme.measures.get(name)
+        if me is None or me.op != "aggregate":
+            raise KeyError(name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            v, _, sel = self.aggregate_records(me.args)
+        return v, sel
+
+    def _aggregate(self, a, me: Measure) -> np.ndarray:
+        P = self.grain(a.records)
+        v, w, sel = self.aggregate_records(a)  # not kept: see record_values
+        idx = self.cells(a.records, a.by_item)
+        shape = (self.U, self.I, P) if a.by_item else (self.U, P)
         size = int(np.prod(shape))
-        idx, vs = idx[sel], v[sel]
-        count = np.bincount(idx, minlength=size).astype(np.float64)
-        if a.how in ("sum", "count"):
-            out = np.bincount(idx, vs, minlength=size)
-        elif a.how == "mean":
-            out = np.bincount(idx, vs, minlength=size) / count
-        elif a.how == "weighted_mean":
-            ws = w[sel]
-            total_w = np.bincount(idx, ws, minlength=size)
-            out = np.bincount(idx, ws * vs, minlength=size) / total_w
-            count = total_w
-        else:  # max / min
-            out = np.full(size, np.nan)
-            ufunc = np.fmax if a.how == "max" else np.fmin
-            if len(idx):
-                red = reduce_by_key(idx, vs, ufunc)
-                out[idx] = red
+        everything = bool(sel.all())  # the usual case: no copies of the selected records
+        idx, vs = (idx, v) if everything else (idx[sel], v[sel])
+        if a.how in ("sum", "count") and a.empty == "zero":
+            # empty cells sum to 0 (the astype only for no records at all: bincount gives ints)
+            return np.bincount(idx, vs, minlength=size).astype(np.float64, copy=False).reshape(shape)
+        if a.how == "weighted_mean":
+            ws = w if everything else w[sel]
+            count = np.bincount(idx, ws, minlength=size)  # Σ weights
+            out = np.bincount(idx, ws * vs, minlength=size) / count
+        else:
+            count = np.bincount(idx, minlength=size)
+            if a.how in ("sum", "count"):
+                out = np.bincount(idx, vs, minlength=size)
+            elif a.how == "mean":
+                out = np.bincount(idx, vs, minlength=size) / count
+            else:  # max / min
+                out = np.full(size, np.nan)
+                ufunc = np.fmax if a.how == "max" else np.fmin
+                if len(idx):
+                    red = reduce_by_key(idx, vs, ufunc)
+                    out[idx] = red
         out = np.where(count > 0, out, 0.0 if a.empty == "zero" else np.nan)
         return out.reshape(shape)
 
@@ -243,11 +287,7 @@ class Evaluation:
         if a.sessions:
             st = self.table(a.sessions)
             held = np.bincount(st.unit.astype(np.int64) * P + st.period, minlength=self.U * P)
-            held = held.reshape(self.U, P) > 0
-            stray = mask & ~held[t.unit, t.period]
-            if stray.any():
-                raise InputError([Problem(t.place(int(i)), f"该期没有「{a.sessions}」记录，不能有扣分")
-                                  for i in np.flatnonzero(stray)])
+            held = held.reshape(self.U, P) > 0  # deductions outside a session: refused on input
             score = np.where(held[:, None, :], score, np.nan)
         return score
 
@@ -256,16 +296,24 @@ class Evaluation:
         x = self.values[a.of]
         pick = np.array([(a.section is None or i.section == a.section)
                          and (a.tag is None or a.tag in i.spec.tags) for i in self.scheme.items])
-        sub = x[:, pick, :]
+        sub = x if pick.all() else x[:, pick, :]
         return sub.sum(axis=1) if a.how == "sum" else sub.mean(axis=1)
 
     def _normalise(self, a, me):
         x = self.values[a.of]
-        best = reduce_by_key(self.segments(a.within), x, np.fmax)
-        return np.where(best > 0, x / np.where(best > 0, best, 1.0), 0.0) * np.where(np.isnan(x), np.nan, 1)
+        best, seg = reduce_by_group(self.segments(a.within), x, np.fmax)
+        out = best[seg]  # each unit's best; becomes x ÷ best where best > 0, else 0
+        ok = out > 0
+        np.divide(x, out, out=out, where=ok)
+        out[~ok] = 0.0
+        out[np.isnan(x)] = np.nan
+        return out
 
     def _sum(self, refs, me):
-        return sum((self.value(r) for r in refs), start=0.0) + np.zeros(self._shape_of(me))
+        out = np.zeros(self._shape_of(me))
+        for r in refs:  # in place, in order: 0 + a + b + …
+            out += self.value(r)
+        return out
 
     def _difference(self, refs, me):
         return self.value(refs[0]) - self.value(refs[1]) + np.zeros(self._shape_of(me))
@@ -360,6 +408,18 @@ class Evaluation:
             mask = self.where_mask(sub.records, sub.where) & (t.unit == unit)
             out += [(sub.records, int(i)) for i in np.flatnonzero(mask)]
         return out
+
+
+class _OnDemand(dict):
+    """A dict that computes (and then keeps) a missing entry on first access."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
 
 
 def _leaves(c: Condition):

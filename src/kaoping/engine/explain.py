@@ -128,6 +128,7 @@ class _Explainer:
         self.s = result.scheme
         self.ev = result.evaluation
         self.u = unit
+        self._rows: dict[str, np.ndarray] = {}  # per record kind: this unit's records
 
     # ------------------------------------------------------------------ generic
     def node(self, name: str, p: int = 0, i: int | None = None) -> Node:
@@ -150,12 +151,22 @@ class _Explainer:
         return child, f"{self.s.measures[ref].label} {fmt(child.value)}"
 
     # ------------------------------------------------------------------ records
-    def records_of(self, kind: str, p: int, i: int | None, item_column=None) -> np.ndarray:
+    def records_of(self, kind: str, p: int, i: int | None) -> np.ndarray:
+        """This unit's records of ``kind`` in period ``p`` (and of item ``i``), in order.
+
+        The table is scanned once per kind, not once per node: a province's tables are long."""
         t = self.ev.table(kind)
-        mask = (t.unit == self.u) & (t.period == p)
+        rows = self._rows.get(kind)
+        if rows is None:
+            rows = self._rows[kind] = np.flatnonzero(t.unit == self.u)
+        rows = rows[t.period[rows] == p]
         if i is not None:
-            mask &= (item_column if item_column is not None else self.ev.item_column(kind)) == i
-        return np.flatnonzero(mask)
+            spec = self.s.records[kind]
+            if spec.item is not None:
+                rows = rows if self.s.item_by_key(spec.item).index == i else rows[:0]
+            else:
+                rows = rows[t.columns[self.s.item_field(kind).name][rows] == i]
+        return rows
 
     def summary(self, kind: str, j: int, skip: set[str] = frozenset()) -> str:
         t = self.ev.table(kind)
@@ -184,8 +195,7 @@ class _Explainer:
 
     def _aggregate(self, a, me: Measure, n: Node, p, i):
         values, counted = self.ev.record_values[me.name]
-        item_col = self.ev.item_column(a.records) if a.by_item else None
-        rows = self.records_of(a.records, p, i, item_col)
+        rows = self.records_of(a.records, p, i)
         t = self.ev.table(a.records)
         for j in rows:
             detail = "" if a.value is None else self.rule_detail(a.records, a.value, j, values[j])
@@ -210,7 +220,7 @@ class _Explainer:
             return "；".join(bits) + (f"，相乘得 {fmt(v)}" if len(bits) > 1 else "")
         if k == "time":
             r = rule.time
-            deadline = int(self.ev.deadlines(kind, r.deadline, r.deadline_day)[j])
+            deadline = int(self.ev.deadlines(kind, r.deadline, r.deadline_day, j))
             done = int(t.columns[r.done][j])
             d0 = days_to_date(deadline).isoformat()
             if done == NO_DATE:
@@ -234,7 +244,7 @@ class _Explainer:
                 text = f"应报 {fmt(req)}，实报 {fmt(rep)}：" + (
                     f"达到数量，{fmt(r.base)}" if rep >= req else f"{fmt(r.base)}×{fmt(rep)}÷{fmt(req)}")
             if r.late_cap is not None:
-                deadline = int(self.ev.deadlines(kind, r.deadline, r.deadline_day)[j])
+                deadline = int(self.ev.deadlines(kind, r.deadline, r.deadline_day, j))
                 on = int(t.columns[r.reported_on][j])
                 if on != NO_DATE and on > deadline:
                     text += f"；{days_to_date(on).isoformat()} 上报，晚于截止 {days_to_date(deadline).isoformat()}，最高 {fmt(r.late_cap)}"
