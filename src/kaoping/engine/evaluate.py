@@ -33,6 +33,7 @@ class Evaluation:
         self.U = len(data.units)
         self.I = max(len(scheme.items), 1)
         self.values: dict[str, np.ndarray] = {}
+        self._positions: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         #: per aggregate/rubric measure: the per-record values and the records that counted.
         #: An aggregate's are as long as its record table (tens of millions in a province), so
         #: they are not kept from the run but computed again when first asked for (explain).
@@ -52,6 +53,16 @@ class Evaluation:
 
     def value(self, ref):
         return ref if isinstance(ref, int | float) else self.values[ref]
+
+    def positions_of(self, name: str, p: int, within: str, better: str):
+        """Positions of a unit measure's period ``p`` within segments, computed once (cached
+        for explanations, which ask for them unit after unit)."""
+        key = (name, p, within, better)
+        got = self._positions.get(key)
+        if got is None:
+            got = self._positions[key] = positions(exact(self.values[name][:, p]),
+                                                   self.segments(within), better)
+        return got
 
     def segments(self, within: str) -> np.ndarray:
         u = self.data.units
@@ -358,10 +369,9 @@ class Evaluation:
 
     def _by_position(self, a, me):
         x = self.values[a.of]
-        seg = self.segments(a.within)
         out = np.full(x.shape, float(a.otherwise))
         for p in range(x.shape[1]):
-            top, bottom, size = positions(exact(x[:, p]), seg, a.better)
+            top, bottom, size = self.positions_of(a.of, p, a.within, a.better)
             pos = top if a.side == "top" else bottom
             valued = size > 0
             if a.split is not None:

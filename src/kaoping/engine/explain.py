@@ -90,7 +90,8 @@ def _num(x) -> float | None:
 def fmt(x) -> str:
     if x is None or np.isnan(x):
         return "无"
-    s = f"{float(exact(x)):.4f}".rstrip("0").rstrip(".")
+    # Intermediate values are shown to 4 places (formatting rounds); results use to_decimal.
+    s = f"{float(x):.4f}".rstrip("0").rstrip(".")
     return "0" if s == "-0" else s
 
 
@@ -129,6 +130,7 @@ class _Explainer:
         self.ev = result.evaluation
         self.u = unit
         self._rows: dict[str, np.ndarray] = {}  # per record kind: this unit's records
+        self._peers: dict[str, np.ndarray] = {}  # per "within": the units compared with it
 
     # ------------------------------------------------------------------ generic
     def node(self, name: str, p: int = 0, i: int | None = None) -> Node:
@@ -268,7 +270,7 @@ class _Explainer:
         t = self.ev.table(a.records)
         ded, counted = self.ev.record_values[me.name]
         item_of = np.array([c.item for c in self.s.clauses], dtype=np.int64)
-        clause = t.columns[a.clause].astype(np.int64)
+        clause = t.columns[a.clause]
         rows = [j for j in self.records_of(a.records, p, None)
                 if clause[j] >= 0 and item_of[clause[j]] == i and counted[j]]
         total = 0.0
@@ -309,16 +311,23 @@ class _Explainer:
         child = self.node(a.of, p, i)
         n.children.append(child)
         arr = self.ev.values[a.of]
-        col = arr[:, i, p] if i is not None else arr[:, p]
-        seg = self.ev.segments(a.within)
-        peers = seg == seg[self.u]
-        best = np.nanmax(col[peers]) if np.any(~np.isnan(col[peers])) else np.nan
-        who = [self.r.units[k] for k in np.flatnonzero(peers & (col == best))]
+        peers = self.peers(a.within)
+        col = arr[peers, i, p] if i is not None else arr[peers, p]
+        best = np.nanmax(col) if np.any(~np.isnan(col)) else np.nan
+        who = [self.r.units[k] for k in peers[col == best]]
         scope = {"group": "同一上级组织内", "class": "同类别内", "all": "全部单位中"}[a.within]
         if not best > 0:
             n.rule = f"{scope}最高为 {fmt(best)}，全部计 0"
         else:
             n.rule = f"{fmt(child.value)} ÷ {scope}最高 {fmt(best)}（{'、'.join(who[:3])}{'等' if len(who) > 3 else ''}）"
+
+    def peers(self, within: str) -> np.ndarray:
+        """The units compared with this one (same group, class or all), found once."""
+        got = self._peers.get(within)
+        if got is None:
+            seg = self.ev.segments(within)
+            got = self._peers[within] = np.flatnonzero(seg == seg[self.u])
+        return got
 
     def _terms(self, refs, sign: str, n, p, i):
         bits = []
@@ -386,8 +395,7 @@ class _Explainer:
     def _by_position(self, a, me, n, p, i):
         child = self.node(a.of, p, i)
         n.children.append(child)
-        col = self.ev.values[a.of][:, p]
-        top, bottom, size = positions(exact(col), self.ev.segments(a.within), a.better)
+        top, bottom, size = self.ev.positions_of(a.of, p, a.within, a.better)
         if size[self.u] == 0:
             n.rule = f"无名次，计 {fmt(a.otherwise)}"
             return
