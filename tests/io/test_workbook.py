@@ -73,7 +73,7 @@ def test_no_readme_needs_year(book):
 
 def test_scheme_id_is_checked(book):
     edit(book, lambda wb: wb["说明"].__setitem__("B2", "B"))
-    assert problems(book) == ["说明!B2: 工作簿属于方案 'B'，不是 'A'"]
+    assert problems(book) == ["说明!B2: 数据属于方案 'B'，不是 'A'"]
 
 
 def test_blank_rows_skipped_and_places_kept(book):

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..engine import Scheme
+from ..engine import Problem, Scheme
 
 README_SHEET = "说明"
 UNITS_SHEET = "单位"
@@ -69,6 +69,28 @@ def parse_year(v: Any) -> int | None:
     if isinstance(v, int) and 1900 < v < 3000:
         return v
     return None
+
+
+def year_and_scheme(found: dict[str, tuple[str, Any]], scheme: Scheme, year: int | None,
+                    missing: Problem, problems: list[Problem]) -> int | None:
+    """Check the 方案编号 and read the 考核年度 found in a 说明 sheet or file.
+
+    ``found`` maps each label to ``(place, value)``; an explicit ``year`` (``--year``) wins.
+    """
+    sid = found.get(SCHEME_LABEL)
+    if sid is not None and sid[1] not in (None, "") and str(sid[1]).strip() != scheme.id:
+        problems.append(Problem(sid[0], f"数据属于方案 {str(sid[1]).strip()!r}，不是 {scheme.id!r}"))
+    if year is not None:
+        return year
+    if YEAR_LABEL not in found:
+        problems.append(missing)
+        return None
+    place, value = found[YEAR_LABEL]
+    parsed = parse_year(value)
+    if parsed is None:
+        shown = "" if value is None else str(value).strip()
+        problems.append(Problem(place, f"{YEAR_LABEL} \"{shown}\" 无效，须是四位年份（如 2026）"))
+    return parsed
 
 
 def plain_cell(v: Any) -> Any:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Dataset, InputError, Problem, RawTable, Scheme, build_dataset
-from .common import README_SHEET, SCHEME_LABEL, UNITS_SHEET, YEAR_LABEL, parse_year
+from .common import README_SHEET, SCHEME_LABEL, UNITS_SHEET, YEAR_LABEL, year_and_scheme
 
 SUFFIX = ".csv"
 
@@ -125,20 +125,9 @@ def _read_readme(scheme: Scheme, folder: Path, year: int | None,
             label = values[0].strip().rstrip(":：")
             if label in (YEAR_LABEL, SCHEME_LABEL) and label not in found:
                 found[label] = (line, values[1].strip() if len(values) > 1 else "")
-    if SCHEME_LABEL in found and found[SCHEME_LABEL][1] not in ("", scheme.id):
-        problems.append(Problem(f"{name}:{found[SCHEME_LABEL][0]}",
-                                f"数据属于方案 {found[SCHEME_LABEL][1]!r}，不是 {scheme.id!r}"))
-    if year is not None:
-        return year
-    if YEAR_LABEL not in found:
-        problems.append(Problem(name, f"缺少考核年度：在 {name} 中写一行「{YEAR_LABEL},2026」，"
-                                      "或用 --year 指定"))
-        return None
-    line, value = found[YEAR_LABEL]
-    parsed = parse_year(value)
-    if parsed is None:
-        problems.append(Problem(f"{name}:{line}", f"{YEAR_LABEL} \"{value}\" 无效，须是四位年份（如 2026）"))
-    return parsed
+    places = {label: (f"{name}:{line}", value) for label, (line, value) in found.items()}
+    missing = Problem(name, f"缺少考核年度：在 {name} 中写一行「{YEAR_LABEL},2026」，或用 --year 指定")
+    return year_and_scheme(places, scheme, year, missing, problems)
 
 
 __all__ = ["read_csv_folder", "read_csv"]

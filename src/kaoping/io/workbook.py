@@ -31,9 +31,9 @@ from .common import (
     SCHEME_LABEL,
     UNITS_SHEET,
     YEAR_LABEL,
-    parse_year,
     plain_cell,
     record_sheets,
+    year_and_scheme,
 )
 
 
@@ -91,22 +91,10 @@ def _read_readme(scheme: Scheme, wb, names: dict[str, str], year: int | None,
                                                   "右边一格填年度），或用 --year 指定考核年度"))
         return year
     found = _labelled(wb[names[README_SHEET]], (YEAR_LABEL, SCHEME_LABEL))
-    sid = found.get(SCHEME_LABEL)
-    if sid is not None and sid[1] not in (None, "") and str(sid[1]).strip() != scheme.id:
-        problems.append(Problem(f"{README_SHEET}!{sid[0]}",
-                                f"工作簿属于方案 {str(sid[1]).strip()!r}，不是 {scheme.id!r}"))
-    if year is not None:
-        return year
-    if YEAR_LABEL not in found:
-        problems.append(Problem(README_SHEET, f"找不到「{YEAR_LABEL}」一格（右边一格填年度，如 2026），"
-                                              "或用 --year 指定考核年度"))
-        return None
-    where, value = found[YEAR_LABEL]
-    parsed = parse_year(value)
-    if parsed is None:
-        shown = "" if value is None else str(value)
-        problems.append(Problem(f"{README_SHEET}!{where}", f"{YEAR_LABEL} \"{shown}\" 无效，须是四位年份（如 2026）"))
-    return parsed
+    places = {label: (f"{README_SHEET}!{cell}", value) for label, (cell, value) in found.items()}
+    missing = Problem(README_SHEET, f"找不到「{YEAR_LABEL}」一格（右边一格填年度，如 2026），"
+                                    "或用 --year 指定考核年度")
+    return year_and_scheme(places, scheme, year, missing, problems)
 
 
 def _labelled(ws, labels: tuple[str, ...], max_rows: int = 200) -> dict[str, tuple[str, Any]]:
