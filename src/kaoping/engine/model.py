@@ -86,6 +86,12 @@ class RecordField(_Strict):
     max_length: int | None = Field(default=None, gt=0)
     default: Number | str | bool | None = None
     help: str | None = None
+    #: who fills this field in, when not the kind's ``entered_by`` (e.g. an organisation's
+    #: grade on an indicator the unit declared itself)
+    entered_by: Literal["unit", "assessor"] | None = None
+    #: filled by the application, not typed: ``submitted_on`` = the date the record was
+    #: submitted (a file input gives it like any other column)
+    auto: Literal["submitted_on"] | None = None
 
     @model_validator(mode="after")
     def _options_for_choice(self) -> RecordField:
@@ -93,6 +99,8 @@ class RecordField(_Strict):
             raise ValueError("choice 字段须列出 options")
         if self.type != "choice" and self.options is not None:
             raise ValueError("只有 choice 字段可以有 options")
+        if self.auto == "submitted_on" and self.type != "date":
+            raise ValueError("auto: submitted_on 只能用于 date 字段")
         return self
 
 
@@ -112,6 +120,9 @@ class Quota(_Strict):
 class RecordKind(_Strict):
     description: str | None = None
     period: Grain = "year"
+    #: who enters these records: the assessed unit (填报员) or the assessing organisation
+    #: (考核管理员: deductions, showcase ranks, vetoes, corrections …)
+    entered_by: Literal["unit", "assessor"] = "unit"
     item: str | None = None
     fields: list[RecordField] = []
     unique: list[list[str]] = []
