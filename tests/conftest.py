@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from kaoping.engine import Dataset, Scheme, load_scheme
 from kaoping.io.jsonfile import dataset_from_document
 
@@ -26,3 +28,13 @@ def dataset(scheme: Scheme, units: list, records: dict, year: int = 2026) -> Dat
     all_records.update(records)
     doc = {"year": year, "units": units, "records": all_records}
     return dataset_from_document(scheme, doc, None, "test")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests hash passwords with MD5: Django's PBKDF2 takes about half a second a password
+    here, and every web test creates a handful of users. The application keeps PBKDF2."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

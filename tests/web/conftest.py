@@ -46,3 +46,205 @@ def login(client):
         client.force_login(user)
         return client
     return as_
+
+
+# ----------------------------------------------------------------- progress, reminders, dashboard
+
+
+@pytest.fixture
+def progress_world(world):
+    """Scheme A assessed by 机关党委 over 一支部 and 二支部, three monthly periods due on the
+    25th (due soon = 3 days), and E (no items) over the same units, one yearly period.
+
+    Records of 一支部 in 1月: 时间任务 on item 1 (submitted) and 典型培养宣传 (accepted, fixed
+    item 8) are done; 数量任务 on item 2 (draft) and 质量成果 on item 3 (returned) are not.
+    二支部 has a submitted 时间任务 on item 4 in 2月 only. ``record(...)`` adds more."""
+    from datetime import date
+    from pathlib import Path
+
+    from kaoping.web.models import AssessedUnit, Assessment, Period, Record
+
+    schemes = Path(__file__).resolve().parents[2] / "schemes"
+
+    def assessment(stem, name, cycle, periods):
+        a = Assessment.objects.create(
+            name=name, organisation=world.organ, scheme_id=stem[0].upper(), scheme_name=name,
+            scheme_source=(schemes / f"{stem}.yaml").read_text(encoding="utf-8"),
+            scheme_file=f"{stem}.yaml", year=2026, cycle=cycle, due_soon_days=3,
+            created_by=world.bob)
+        for unit in (world.b1, world.b2):
+            AssessedUnit.objects.create(assessment=a, organisation=unit)
+        ps = [Period.objects.create(assessment=a, number=n, deadline=d) for n, d in periods]
+        return a, ps
+
+    a, (jan, feb, mar) = assessment("a-linyi-branches", "机关党建常态化绩效考评", "month",
+                                    [(1, date(2026, 1, 25)), (2, date(2026, 2, 25)),
+                                     (3, date(2026, 3, 25))])
+    e, (e_year,) = assessment("e-weighted-indicators", "指标权重考评", "year",
+                              [(1, date(2026, 12, 20))])
+
+    def record(assessment, period, unit, kind, data=None, status=Record.Status.SUBMITTED):
+        return Record.objects.create(assessment=assessment, period=period, unit=unit, kind=kind,
+                                     scheme_period=period.number, data=data or {}, status=status,
+                                     created_by=world.bob)
+
+    S = Record.Status
+    record(a, jan, world.b1, "时间任务", {"考核项目": "书记履职尽责情况", "业务名称": "部署"})
+    record(a, jan, world.b1, "典型培养宣传", {"媒体层级": "省"}, S.ACCEPTED)
+    record(a, jan, world.b1, "数量任务", {"考核项目": "2", "业务名称": "三会一课"}, S.DRAFT)
+    record(a, jan, world.b1, "质量成果", {"考核项目": "3 记录规范及档案整理情况"}, S.RETURNED)
+    record(a, feb, world.b2, "时间任务", {"考核项目": "学习平台使用情况"})
+    return SimpleNamespace(world=world, a=a, jan=jan, feb=feb, mar=mar, e=e, e_year=e_year,
+                           record=record)
+
+
+@pytest.fixture
+def dashboard_world(world):
+    """Scheme B (grades 先进/达标/未达标党组织) assessed by 机关党委 over 一支部 and 二支部,
+    with hand-written result documents: 1月 published once, 2月 published twice (revision 2
+    corrects 二支部), 3月 open and unpublished."""
+    from datetime import date
+    from pathlib import Path
+
+    from kaoping.web.models import AssessedUnit, Assessment, Period, Publication, ScoringRun
+
+    stem = "b-luoyang-rubric"
+    source = (Path(__file__).resolve().parents[2] / "schemes" / f"{stem}.yaml").read_text(
+        encoding="utf-8")
+    a = Assessment.objects.create(
+        name="目标绩效考核", organisation=world.organ, scheme_id="B", scheme_name="目标绩效考核",
+        scheme_source=source, scheme_file=f"{stem}.yaml", year=2026, cycle="month",
+        created_by=world.bob)
+    for unit in (world.b1, world.b2):
+        AssessedUnit.objects.create(assessment=a, organisation=unit)
+    jan, feb, mar = (Period.objects.create(assessment=a, number=n, deadline=date(2026, n, 25))
+                     for n in (1, 2, 3))
+
+    def unit(name, score, rank, grade, online, yearend, flags=()):
+        return {"unit": name, "class": "党支部", "group": "机关党委", "score": score,
+                "score_exact": score, "rank": rank, "rank_in_class": rank, "rank_in_group": None,
+                "bottom": 3 - rank, "grade": grade, "flags": list(flags),
+                "components": {"网上考核得分": online, "年终分组考评得分": yearend}, "apart": {}}
+
+    def publish(period, revision, units):
+        run = ScoringRun.objects.create(
+            assessment=a, period=period, by=world.bob,
+            result={"scheme": "B", "scheme_name": "目标绩效考核", "year": 2026, "rounding": 2,
+                    "units": units, "explanations": {}})
+        return Publication.objects.create(assessment=a, period=period, revision=revision,
+                                          scoring_run=run, by=world.bob)
+
+    publish(jan, 1, [unit("一支部", 92.5, 1, "先进党组织", 95.0, 90.0),
+                     unit("二支部", 80.0, 2, "达标党组织", 80.0, 80.0)])
+    publish(feb, 1, [unit("一支部", 88.0, 1, "达标党组织", 86.0, 90.0),
+                     unit("二支部", 55.0, 2, "未达标党组织", 50.0, 60.0, ["数据不全"])])
+    publish(feb, 2, [unit("二支部", 91.0, 1, "先进党组织", 92.0, 90.0),
+                     unit("一支部", 88.0, 2, "达标党组织", 86.0, 90.0)])
+    jan.state = feb.state = Period.State.PUBLISHED
+    jan.save()
+    feb.save()
+    return SimpleNamespace(world=world, a=a, jan=jan, feb=feb, mar=mar)
+
+
+# ----------------------------------------------------------------- verification, scoring, publication
+
+
+@pytest.fixture
+def scheme_a_assessment(world):
+    """Scheme A (schemes/a-linyi-branches.yaml) assessed by 机关党委 in 2026 over 一支部 and
+    二支部, monthly periods jan/feb/mar (deadline the 25th), no records yet.
+
+    ``record(unit, kind, data, period=jan, status=submitted)`` adds a record through the ORM
+    with ``data`` as the engine's JSON input has it; ``time_task(unit, done)`` adds a 时间任务
+    on item 3 due 2026-01-15 (``done`` "2026-01-18" is 3 days late: 1 − 0.1×3 = 0.70)."""
+    from datetime import date
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from kaoping.web.models import AssessedUnit, Assessment, Period, Record
+
+    stem = "a-linyi-branches"
+    source = (Path(__file__).resolve().parents[2] / "schemes" / f"{stem}.yaml").read_text(
+        encoding="utf-8")
+    a = Assessment.objects.create(
+        name="机关党建常态化绩效考评", organisation=world.organ, scheme_id="A",
+        scheme_name="机关党建工作常态化绩效考评", scheme_source=source,
+        scheme_file=f"{stem}.yaml", year=2026, cycle="month", created_by=world.bob)
+    units = [AssessedUnit.objects.create(assessment=a, organisation=u)
+             for u in (world.b1, world.b2)]
+    jan, feb, mar = (Period.objects.create(assessment=a, number=n, deadline=date(2026, n, 25))
+                     for n in (1, 2, 3))
+
+    def record(unit, kind, data, period=None, status=Record.Status.SUBMITTED, by=None,
+               scheme_period=None):
+        period = period or jan
+        submitted = status != Record.Status.DRAFT
+        return Record.objects.create(
+            assessment=a, period=period, unit=unit, kind=kind, data=data, status=status,
+            scheme_period=period.number if scheme_period is None else scheme_period,
+            created_by=by or world.bob, submitted_at=timezone.now() if submitted else None)
+
+    def time_task(unit, done, name="1月档案整理归档", **kw):
+        return record(unit, "时间任务", {"考核项目": "记录规范及档案整理情况", "业务名称": name,
+                                         "截止日期": "2026-01-15", "完成日期": done}, **kw)
+
+    return SimpleNamespace(world=world, a=a, units=units, jan=jan, feb=feb, mar=mar,
+                           record=record, time_task=time_task)
+
+
+# ----------------------------------------------------------------- assessments set-up and reporting
+
+
+@pytest.fixture
+def reporting(world, settings, tmp_path):
+    """An assessment set up through the action by bob: 机关党委 assesses 一支部 and 二支部 on
+    the bundled scheme ``stem`` (A unless told), monthly, this year. 1月 is due in 10 days
+    (on time), 2月 was due yesterday (late); evidence files go to a temporary MEDIA_ROOT.
+
+    ``make(stem, cycle)`` sets up another; ``post(client, kind, data, …)`` posts the record
+    form of a period; ``fields(response)`` are the form's field names."""
+    import datetime as dt
+    from pathlib import Path
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from kaoping.web.actions.assessments import do_create_assessment
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    schemes = Path(__file__).resolve().parents[2] / "schemes"
+    today = timezone.localdate()
+
+    def make(stem="a-linyi-branches", cycle="month", classes=None):
+        units = [(world.b1, (classes or {}).get("一支部", "")),
+                 (world.b2, (classes or {}).get("二支部", ""))]
+        a = do_create_assessment(world.bob, organisation=world.organ, name=f"{stem} 考评",
+                                 scheme_file=f"{stem}.yaml",
+                                 scheme_source=(schemes / f"{stem}.yaml").read_text("utf-8"),
+                                 year=today.year, cycle=cycle, units=units,
+                                 verifiers=[world.bob])
+        periods = list(a.periods.order_by("number"))
+        periods[0].deadline = today + dt.timedelta(days=10)
+        periods[0].save()
+        if len(periods) > 1:
+            periods[1].deadline = today - dt.timedelta(days=1)
+            periods[1].save()
+        return a, periods
+
+    a, periods = make()
+
+    def post(client, kind, data, *, period=None, assessment=None, unit=None, submit=False):
+        assessment = assessment or a
+        period = period or periods[0]
+        payload = {"kind": kind, "unit": str((unit or world.b1).pk), **data}
+        payload.setdefault("scheme_period", str(period.number))
+        payload["submit" if submit else "draft"] = "1"
+        url = reverse("record_create", args=[assessment.pk, period.number]) + f"?kind={kind}"
+        return client.post(url, payload)
+
+    def fields(response):
+        return list(response.context["form"].fields)
+
+    return SimpleNamespace(world=world, a=a, periods=periods, jan=periods[0], feb=periods[1],
+                           today=today, make=make, post=post, fields=fields, schemes=schemes)

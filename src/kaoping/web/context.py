@@ -15,4 +15,7 @@ def navigation(request) -> dict:
         "nav_is_assessor": bool(roles & {Role.ADMIN, Role.ASSESSOR}),
         "nav_is_leader": Role.LEADER in roles,
         "nav_is_reporter": Role.REPORTER in roles,
+        # called by the template only when asked (one query): named as a verifier somewhere
+        "nav_is_verifier": lambda: bool(roles - {Role.REPORTER})
+        and request.user.verifying.exists(),
     }

@@ -97,7 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "kaoping.web.passwords.MinimumLengthValidator",  # message in Chinese
      "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -132,6 +132,8 @@ EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls",
                        ".ppt", ".pptx", ".txt", ".zip")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+#: the assessment set-up form has a check box and a class per unit (a county has hundreds)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
 EMAIL_BACKEND = os.environ.get("KAOPING_EMAIL_BACKEND",
                                "django.core.mail.backends.smtp.EmailBackend"
@@ -143,6 +145,20 @@ EMAIL_HOST_USER = os.environ.get("KAOPING_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KAOPING_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _bool("KAOPING_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("KAOPING_EMAIL_FROM", "kaoping@localhost")
+
+
+def _schemes_dir() -> Path:
+    if os.environ.get("KAOPING_SCHEMES_DIR"):
+        return Path(os.environ["KAOPING_SCHEMES_DIR"]).resolve()
+    for candidate in (BASE_DIR.parents[2] / "schemes", Path.cwd() / "schemes"):
+        if candidate.is_dir():
+            return candidate.resolve()
+    return (BASE_DIR.parents[2] / "schemes").resolve()
+
+
+#: The bundled scheme files offered when an assessment is set up: ``KAOPING_SCHEMES_DIR``,
+#: else the repository's schemes/ beside src/, else ./schemes.
+KAOPING_SCHEMES_DIR = _schemes_dir()
 
 LOGGING = {
     "version": 1,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.db import models
 
 from ...engine import Scheme, load_scheme
+
+
+@lru_cache(maxsize=64)
+def _load_scheme(filename: str, source: str) -> Scheme:
+    """A scheme text is parsed once per process: the text of an assessment never changes."""
+    return load_scheme(filename, text=source)
 
 
 class Assessment(models.Model):
@@ -41,7 +47,7 @@ class Assessment(models.Model):
 
     @cached_property
     def scheme(self) -> Scheme:
-        return load_scheme(self.scheme_file, text=self.scheme_source)
+        return _load_scheme(self.scheme_file, self.scheme_source)
 
 
 class AssessedUnit(models.Model):

@@ -1,0 +1,105 @@
+"""Scoring runs and publication (公示).
+
+``do_run_scoring`` evaluates an assessment up to a period and keeps the result (or every
+input problem) as a ``ScoringRun``. ``do_publish`` makes a successful run the period's
+published revision 1 and locks the period; after a correction
+(``actions.verification.do_correct_record``) and a new run, ``do_publish_revision``
+adds revision 2, 3 … with the reason. Revisions are never overwritten.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ..access import can_assess
+from ..models import Period, Publication, Record, ScoringRun
+from ..services import scoring
+from .base import ActionError, audit
+
+
+def _check_assessor(actor, assessment) -> None:
+    if not can_assess(actor, assessment):
+        raise ActionError("只有考核管理员可以评分和公示")
+
+
+def do_run_scoring(actor, period: Period) -> ScoringRun:
+    """Score the assessment up to ``period`` and keep the outcome as a run.
+
+    The engine runs before the write transaction opens: on SQLite a transaction takes the
+    write lock at once, and reporters must not wait for an evaluation. The run is stamped
+    with the time its reading began, so that any record changed meanwhile makes the run
+    stale (``_check_run``) rather than silently left out of a publication."""
+    assessment = period.assessment
+    _check_assessor(actor, assessment)
+    started = timezone.now()
+    outcome = scoring.score(assessment, period)
+    document = outcome.result.to_dict(explanations=True) if outcome.ok else None
+    with transaction.atomic():
+        run = ScoringRun.objects.create(assessment=assessment, period=period, by=actor,
+                                        result=document,
+                                        problems=[str(p) for p in outcome.problems])
+        ScoringRun.objects.filter(pk=run.pk).update(at=started)
+        run.at = started
+        audit(actor, "scoring.run", run, organisation=assessment.organisation,
+              after={"period": period.number, "ok": run.ok, "problems": len(run.problems),
+                     "units": len(document["units"]) if run.ok else 0})
+    return run
+
+
+def _check_run(run: ScoringRun, period: Period) -> None:
+    if run.period_id != period.pk:
+        raise ActionError("该评分不属于这一考核期")
+    if not run.ok:
+        raise ActionError("该次评分有数据问题，不能公示；请修正后重新评分")
+    changed = Record.objects.filter(assessment=run.assessment_id, period__number__lte=period.number,
+                                    updated_at__gt=run.at).exclude(status=Record.Status.DRAFT)
+    if changed.exists():
+        raise ActionError("评分之后记录又有变动，请重新评分后再公示")
+
+
+@transaction.atomic
+def do_publish(actor, run: ScoringRun) -> Publication:
+    """公示 a period's results (revision 1) and lock the period."""
+    period = Period.objects.select_for_update().get(pk=run.period_id)
+    assessment = run.assessment
+    _check_assessor(actor, assessment)
+    if period.locked or period.publications.exists():
+        raise ActionError("该期已经公示；公示后的更改须填写理由，发布更正版")
+    _check_run(run, period)
+    pub = Publication.objects.create(assessment=assessment, period=period, revision=1,
+                                     scoring_run=run, public=assessment.public_results, by=actor)
+    before = {"state": period.state}
+    period.state = Period.State.PUBLISHED
+    period.save(update_fields=["state"])
+    audit(actor, "publication.publish", pub, organisation=assessment.organisation,
+          before=before, after={"period": period.number, "revision": 1, "scoring_run": run.pk,
+                                "state": period.state, "public": pub.public})
+    return pub
+
+
+@transaction.atomic
+def do_publish_revision(actor, period: Period, run: ScoringRun, reason: str) -> Publication:
+    """A new published revision of an already published period, with the reason shown."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    assessment = period.assessment
+    _check_assessor(actor, assessment)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError("发布更正版须填写更正理由", {"reason": "请填写更正理由"})
+    last = period.publications.aggregate(n=Max("revision"))["n"]
+    if not period.locked or last is None:
+        raise ActionError("该期尚未公示，请先公示")
+    _check_run(run, period)
+    current = period.publications.get(revision=last)
+    if run.pk <= current.scoring_run_id:
+        raise ActionError("请使用更正之后的新评分发布更正版")
+    pub = Publication.objects.create(assessment=assessment, period=period, revision=last + 1,
+                                     scoring_run=run, reason=reason,
+                                     public=assessment.public_results, by=actor)
+    audit(actor, "publication.revise", pub, organisation=assessment.organisation,
+          before={"revision": last, "scoring_run": current.scoring_run_id},
+          after={"period": period.number, "revision": pub.revision, "scoring_run": run.pk,
+                 "public": pub.public}, reason=reason)
+    return pub

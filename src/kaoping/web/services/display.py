@@ -1,0 +1,93 @@
+"""Turning stored documents into what pages show: a record in one line, a ranking's rows
+from a results document, an explanation's text waterfall with links to its records."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from ...engine import Explanation, Node, RecordLine, Scheme
+from ...engine.explain import period_label
+from ..models import Record
+
+
+def record_period_label(scheme: Scheme, record: Record) -> str:
+    spec = scheme.records.get(record.kind)
+    if spec is None or spec.period == "year" or record.scheme_period is None:
+        return "全年"
+    return period_label(spec.period, record.scheme_period - 1)
+
+
+def show_value(v) -> str:
+    if v is None or v == "":
+        return ""
+    if v is True:
+        return "是"
+    if v is False:
+        return "否"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def record_summary(scheme: Scheme, record: Record, limit: int = 3) -> str:
+    """The first few filled fields: enough to tell records apart in a list."""
+    spec = scheme.records.get(record.kind)
+    names = [f.name for f in spec.fields] if spec else list(record.data)
+    parts = [f"{n} {show_value(record.data.get(n))}" for n in names
+             if show_value(record.data.get(n))]
+    return "，".join(parts[:limit])
+
+
+def fmt_score(x, places: int) -> str:
+    return "—" if x is None else f"{x:.{places}f}"
+
+
+def ranking_rows(doc: dict, *, unit_ids: dict[str, int],
+                 explain_url: Callable[[int], str | None] | None = None,
+                 flags_for: Callable[[str], bool] = lambda unit: True) -> tuple[list[str], list[dict]]:
+    """(component labels, one row per unit in ranking order) from ``Result.to_dict``."""
+    places = doc.get("rounding", 2)
+    units = doc.get("units", [])
+    labels = list(units[0]["components"]) if units else []
+    rows = []
+    for u in units:
+        org = unit_ids.get(u["unit"])
+        rows.append({
+            "rank": u.get("rank"), "unit": u["unit"], "org": org, "class": u.get("class"),
+            "score": fmt_score(u.get("score"), places), "grade": u.get("grade") or "",
+            "components": [fmt_score(u["components"].get(k), places) for k in labels],
+            "flags": u.get("flags", []) if flags_for(u["unit"]) else None,
+            "url": explain_url(org) if explain_url and org else None,
+        })
+    return labels, rows
+
+
+def _node(d: dict) -> Node:
+    return Node(d["label"], d.get("value"), d.get("rule", ""),
+                [_node(c) for c in d.get("children", [])],
+                [RecordLine(r["place"], r["record"], r.get("value"), r.get("rule", ""),
+                            r.get("counted", True)) for r in d.get("records", [])])
+
+
+def explanation_from_dict(d: dict) -> Explanation:
+    return Explanation(d["unit"], list(d.get("summary", [])), _node(d["score"]),
+                       [_node(a) for a in d.get("apart", [])])
+
+
+_RECORD = re.compile(r"记录#(\d+)")
+
+
+def linked_text(text: str, record_url: Callable[[int], str] | None) -> SafeString:
+    """Escape ``text`` and link each "记录#123" to its record page."""
+    html = escape(text)
+    if record_url is not None:
+        html = _RECORD.sub(lambda m: f'<a href="{escape(record_url(int(m[1])))}">{m[0]}</a>', html)
+    return mark_safe(html)  # noqa: S308 — escaped above; only our own links added
+
+
+def explanation_html(d: dict, record_url: Callable[[int], str] | None) -> SafeString:
+    return linked_text(explanation_from_dict(d).to_text(), record_url)

@@ -1,0 +1,90 @@
+"""The audit trail read back for the history pages: one record's, or one unit's."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from ..models import AuditEntry, Evidence, Organisation, Publication, Record, ScoringRun
+
+#: what the audit actions are called on the pages (others are shown as written)
+ACTION_LABELS = {
+    "record.create": "新建记录", "record.update": "修改记录", "record.save": "保存记录",
+    "record.submit": "提交", "record.delete": "删除记录", "record.import": "导入记录",
+    "record.accept": "核查通过", "record.return": "退回", "record.adjust": "核查调整",
+    "record.correct": "公示后更正", "evidence.attach": "上传佐证材料",
+    "evidence.upload": "上传佐证材料", "evidence.delete": "删除佐证材料",
+    "scoring.run": "评分", "publication.publish": "公示", "publication.revise": "发布更正版",
+}
+
+
+def _record_q(record_ids: list[int]) -> Q:
+    evidence = Evidence.objects.filter(record_id__in=record_ids).values_list("pk", flat=True)
+    return (Q(object_type="record", object_id__in=[str(i) for i in record_ids])
+            | Q(object_type="evidence", object_id__in=[str(i) for i in evidence]))
+
+
+def record_history(record: Record) -> QuerySet[AuditEntry]:
+    return (AuditEntry.objects.filter(_record_q([record.pk])).select_related("actor")
+            .order_by("at", "id"))
+
+
+def unit_history(unit: Organisation, scoring_assessments: list[int] = ()) -> QuerySet[AuditEntry]:
+    """Everything about the unit's records and about the results it is in: publications of
+    its assessments, and (for ``scoring_assessments``, shown to their staff) scoring runs."""
+    records = list(Record.objects.filter(unit=unit).values_list("pk", flat=True))
+    assessments = list(unit.assessed_in.values_list("assessment_id", flat=True))
+    pubs = Publication.objects.filter(assessment__in=assessments).values_list("pk", flat=True)
+    runs = ScoringRun.objects.filter(assessment__in=[a for a in scoring_assessments
+                                                     if a in assessments]).values_list("pk",
+                                                                                        flat=True)
+    q = (_record_q(records)
+         | Q(object_type="publication", object_id__in=[str(i) for i in pubs])
+         | Q(object_type="scoringrun", object_id__in=[str(i) for i in runs]))
+    return AuditEntry.objects.filter(q).select_related("actor").order_by("-at", "-id")
+
+
+#: the keys of the snapshots actions write, as the pages call them
+KEY_LABELS = {"status": "状态", "return_reason": "退回原因", "late": "逾期", "kind": "记录种类",
+              "unit": "单位", "period": "考核期", "scheme_period": "期次", "revision": "版次",
+              "scoring_run": "评分", "state": "状态", "public": "公开", "problems": "问题数",
+              "units": "单位数", "ok": "成功", "record": "记录", "name": "文件名", "size": "大小"}
+_VALUE_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "accepted": "已核查",
+                 "open": "填报中", "published": "已公示", True: "是", False: "否"}
+
+
+def _flat(doc) -> dict:
+    """A snapshot as one level: nested dicts (a record's data) become their own keys."""
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        return {"": doc}
+    out = {}
+    for k, v in doc.items():
+        if isinstance(v, dict):
+            out.update({str(kk): vv for kk, vv in v.items()})
+        else:
+            out[KEY_LABELS.get(k, k)] = v
+    return out
+
+
+def _show(v):
+    if isinstance(v, bool | str) and v in _VALUE_LABELS:
+        return _VALUE_LABELS[v]
+    return v
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """(what, before, after) for each value the entry changed; every value when it only has
+    one side (a creation or a deletion)."""
+    before, after = _flat(entry.before), _flat(entry.after)
+    keys = list(before) + [k for k in after if k not in before]
+    both = entry.before is not None and entry.after is not None
+    return [(k, _show(before.get(k)), _show(after.get(k))) for k in keys
+            if not both or before.get(k) != after.get(k)]
+
+
+def rows(entries) -> list[dict]:
+    return [{"entry": e, "label": ACTION_LABELS.get(e.action, e.action),
+             "changes": changes(e),
+             "record_id": int(e.object_id) if e.object_type == "record" else None}
+            for e in entries]

@@ -1,0 +1,248 @@
+"""Scoring runs, rankings and explanations; publication (公示) with its revisions; and the
+public read-only results page (no login)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from ..access import (
+    access_assessment,
+    access_period,
+    access_scoring_run,
+    can_assess,
+    can_read_assessment,
+    can_read_unit_result,
+    visible_organisations,
+)
+from ..actions.base import ActionError
+from ..actions.scoring import do_publish, do_publish_revision, do_run_scoring
+from ..models import Assessment, Organisation, Period, Publication, ScoringRun
+from ..services.display import explanation_html, ranking_rows
+from ..services.scoring import RECORD_PLACE
+
+# ------------------------------------------------------------------ helpers
+
+
+def _unit_ids(assessment: Assessment) -> dict[str, int]:
+    return dict(assessment.units.values_list("organisation__name", "organisation_id"))
+
+
+def _record_link(name: str):
+    return lambda pk: reverse(name, args=[pk])
+
+
+def _problems(run: ScoringRun) -> list:
+    """Each problem with a link to the record it names (the verification page)."""
+    out = []
+    for text in run.problems:
+        m = RECORD_PLACE.search(text)
+        out.append({"text": text,
+                    "url": reverse("verify_record", args=[int(m[1])]) if m else None})
+    return out
+
+
+def _explanation(doc: dict, unit_name: str):
+    expl = (doc.get("explanations") or {}).get(unit_name)
+    if expl is None:
+        raise Http404
+    return expl
+
+
+# ------------------------------------------------------------------ index
+
+
+@login_required
+def index(request):
+    """Every assessment the user may read, with its periods and their published revisions."""
+    user = request.user
+    assessments = [a for a in Assessment.objects.select_related("organisation")
+                   if can_read_assessment(user, a)]
+    rows = []
+    for a in assessments:
+        periods = list(a.periods.prefetch_related("publications"))
+        rows.append({"assessment": a, "periods": periods, "assessor": can_assess(user, a)})
+    return render(request, "kaoping/results/index.html", {"rows": rows})
+
+
+# ------------------------------------------------------------------ scoring (assessors)
+
+
+@login_required
+def scoring(request, assessment_id: int, *, error: str = "", status: int = 200):
+    assessment = access_assessment(request.user, assessment_id, assess=True)
+    runs = assessment.scoring_runs.select_related("period", "by")[:50]
+    return render(request, "kaoping/results/scoring.html", {
+        "assessment": assessment, "periods": assessment.periods.all(), "runs": runs,
+        "error": error}, status=status)
+
+
+@require_POST
+@login_required
+def run_scoring(request, assessment_id: int):
+    assessment = access_assessment(request.user, assessment_id, assess=True)
+    try:
+        period = assessment.periods.get(pk=int(request.POST.get("period", "")))
+    except (ValueError, Period.DoesNotExist):
+        return scoring(request, assessment_id, error="请选择考核期", status=400)
+    try:
+        run = do_run_scoring(request.user, period)
+    except ActionError as exc:
+        return scoring(request, assessment_id, error=exc.message, status=400)
+    if run.ok:
+        messages.success(request, f"{period.label} 评分完成")
+    else:
+        messages.error(request, f"{period.label} 的数据有 {len(run.problems)} 个问题，未能评分")
+    return redirect("scoring_run", run.pk)
+
+
+def _run_page(request, run: ScoringRun, *, error: str = "", status: int = 200):
+    a = run.assessment
+    period = run.period
+    publications = list(period.publications.all())
+    ctx = {"assessment": a, "run": run, "period": period, "publications": publications,
+           "published_here": [p for p in publications if p.scoring_run_id == run.pk],
+           "error": error, "problems": _problems(run)}
+    if run.ok:
+        ctx["labels"], ctx["rows"] = ranking_rows(
+            run.result, unit_ids=_unit_ids(a),
+            explain_url=lambda org: reverse("scoring_explain", args=[run.pk, org]))
+    return render(request, "kaoping/results/run.html", ctx, status=status)
+
+
+@login_required
+def run_detail(request, run_id: int):
+    return _run_page(request, access_scoring_run(request.user, run_id))
+
+
+@login_required
+def run_explain(request, run_id: int, organisation_id: int):
+    run = access_scoring_run(request.user, run_id)
+    if not run.ok:
+        raise Http404
+    org = get_object_or_404(Organisation, pk=organisation_id,
+                            assessed_in__assessment=run.assessment)
+    expl = _explanation(run.result, org.name)
+    return render(request, "kaoping/results/explain.html", {
+        "assessment": run.assessment, "period": run.period, "run": run, "unit": org,
+        "text": explanation_html(expl, _record_link("verify_record")),
+        "back": reverse("scoring_run", args=[run.pk])})
+
+
+@require_POST
+@login_required
+def publish(request, run_id: int):
+    run = access_scoring_run(request.user, run_id)
+    period = run.period
+    reason = request.POST.get("reason", "")
+    try:
+        if period.publications.exists():
+            pub = do_publish_revision(request.user, period, run, reason)
+        else:
+            pub = do_publish(request.user, run)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return _run_page(request, run, error=exc.message, status=400)
+    messages.success(request, f"{period.label} 结果已公示（第 {pub.revision} 版）")
+    return redirect(f"{reverse('period_results', args=[period.pk])}?revision={pub.revision}")
+
+
+# ------------------------------------------------------------------ published results
+
+
+def _publication(period: Period, revision: str | None) -> tuple[Publication, list[Publication]]:
+    revisions = list(period.publications.select_related("scoring_run", "by"))
+    if not revisions:
+        raise Http404
+    chosen = revisions[-1]
+    if revision:
+        chosen = next((p for p in revisions if str(p.revision) == revision), None)
+        if chosen is None:
+            raise Http404
+    return chosen, revisions
+
+
+@login_required
+def period_results(request, period_id: int):
+    user = request.user
+    period = access_period(user, period_id)
+    a = period.assessment
+    pub, revisions = _publication(period, request.GET.get("revision"))
+    visible = set(visible_organisations(user).filter(assessed_in__assessment=a)
+                  .values_list("name", flat=True))
+    staff = can_assess(user, a)
+    labels, rows = ranking_rows(
+        pub.scoring_run.result, unit_ids=_unit_ids(a),
+        explain_url=lambda org: reverse("result_explain", args=[period.pk, org])
+        + f"?revision={pub.revision}",
+        flags_for=lambda unit: staff or unit in visible)
+    for row in rows:  # links only to the explanations this user may read
+        if row["unit"] not in visible:
+            row["url"] = None
+        row["own"] = row["unit"] in visible and not staff
+    return render(request, "kaoping/results/published.html", {
+        "assessment": a, "period": period, "pub": pub, "revisions": revisions,
+        "labels": labels, "rows": rows, "staff": staff,
+        "own_rows": [r for r in rows if r["own"]]})
+
+
+@login_required
+def result_explain(request, period_id: int, organisation_id: int):
+    user = request.user
+    period = access_period(user, period_id)
+    a = period.assessment
+    org = get_object_or_404(Organisation, pk=organisation_id, assessed_in__assessment=a)
+    if not can_read_unit_result(user, a, org):
+        raise Http404
+    pub, revisions = _publication(period, request.GET.get("revision"))
+    expl = _explanation(pub.scoring_run.result, org.name)
+    return render(request, "kaoping/results/explain.html", {
+        "assessment": a, "period": period, "pub": pub, "revisions": revisions, "unit": org,
+        "text": explanation_html(expl, _record_link("record_history")),
+        "back": f"{reverse('period_results', args=[period.pk])}?revision={pub.revision}",
+        "history": reverse("unit_history", args=[org.pk])})
+
+
+# ------------------------------------------------------------------ public page (no login)
+
+
+def public_index(request):
+    pubs = (Publication.objects.filter(assessment__public_results=True)
+            .select_related("assessment__organisation", "period")
+            .order_by("-assessment__year", "assessment__name", "period__number", "revision"))
+    periods: dict[int, dict] = {}
+    for p in pubs:
+        entry = periods.setdefault(p.period_id, {"period": p.period, "assessment": p.assessment,
+                                                 "revisions": []})
+        entry["revisions"].append(p)
+    return render(request, "kaoping/results/public_index.html", {"periods": periods.values()})
+
+
+def public_results(request, period_id: int):
+    period = get_object_or_404(Period.objects.select_related("assessment__organisation"),
+                               pk=period_id, assessment__public_results=True)
+    pub, revisions = _publication(period, request.GET.get("revision"))
+    labels, rows = ranking_rows(pub.scoring_run.result, unit_ids={}, flags_for=lambda u: False)
+    return render(request, "kaoping/results/public.html", {
+        "assessment": period.assessment, "period": period, "pub": pub, "revisions": revisions,
+        "labels": labels, "rows": rows})
+
+
+urlpatterns = [
+    path("results/", index, name="results_index"),
+    path("assessments/<int:assessment_id>/scoring/", scoring, name="scoring"),
+    path("assessments/<int:assessment_id>/scoring/run/", run_scoring, name="scoring_run_new"),
+    path("scoring/<int:run_id>/", run_detail, name="scoring_run"),
+    path("scoring/<int:run_id>/units/<int:organisation_id>/", run_explain,
+         name="scoring_explain"),
+    path("scoring/<int:run_id>/publish/", publish, name="scoring_publish"),
+    path("periods/<int:period_id>/results/", period_results, name="period_results"),
+    path("periods/<int:period_id>/results/units/<int:organisation_id>/", result_explain,
+         name="result_explain"),
+    path("public/", public_index, name="public_index"),
+    path("public/periods/<int:period_id>/", public_results, name="public_results"),
+]

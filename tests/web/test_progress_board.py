@@ -1,0 +1,96 @@
+"""The progress board: every unit × item of a period, by state, on a fixed day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kaoping.engine import load_scheme
+from kaoping.web import progress
+from kaoping.web.models import Record
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def states(board, unit):
+    row = next(r for r in board.rows if r.unit == unit)
+    return dict(zip([c.key for c in board.columns], row.cells, strict=True)), row.counts
+
+
+def test_columns_are_the_items_when_units_pick_an_item(progress_world):
+    cols = progress.columns(progress_world.a.scheme)
+    assert [c.key for c in cols] == [f"item:{i}" for i in range(15)]
+    assert cols[0].label == "1 书记履职尽责情况" and cols[0].short == "1"
+    # the fixed item of 典型培养宣传 is reported by that kind as well as the item-picking kinds
+    assert "典型培养宣传" in cols[7].kinds and "典型培养宣传" not in cols[0].kinds
+
+
+def test_columns_are_the_unit_kinds_without_items(progress_world):
+    cols = progress.columns(progress_world.e.scheme)
+    assert [(c.key, c.label) for c in cols] == [("kind:指标评分", "指标评分"), ("kind:申诉", "申诉")]
+
+
+@pytest.mark.parametrize("stem, expected", [
+    ("b-luoyang-rubric", []),                       # only assessors enter records
+    ("g-xiangxi-secretaries", ["kind:述职报告"]),     # items exist, but units never pick one
+])
+def test_columns_of_other_schemes(stem, expected):
+    scheme = load_scheme(ROOT / "schemes" / f"{stem}.yaml")
+    assert [c.key for c in progress.columns(scheme)] == expected
+
+
+@pytest.mark.parametrize("today, pending", [
+    (date(2026, 1, 20), "open"),      # 5 days left, due soon is 3 days
+    (date(2026, 1, 22), "soon"),      # 3 days left
+    (date(2026, 1, 25), "soon"),      # the deadline day itself
+    (date(2026, 1, 26), "overdue"),   # one day late
+])
+def test_cell_states_on_a_fixed_day(progress_world, today, pending):
+    w = progress_world
+    board = progress.board(w.a, w.jan, today)
+    b1, counts1 = states(board, w.world.b1)
+    assert b1["item:0"] == "done"        # 时间任务 on 书记履职尽责情况, submitted
+    assert b1["item:7"] == "done"        # 典型培养宣传 (fixed item 8), accepted
+    assert b1["item:1"] == pending       # 数量任务 on item "2": only a draft
+    assert b1["item:2"] == pending       # 质量成果 on item 3: returned to the unit
+    assert counts1 == {"done": 2, "soon": 0, "overdue": 0, "open": 0, pending: 13}
+    b2, counts2 = states(board, w.world.b2)
+    assert set(b2.values()) == {pending}  # 二支部's 2月 record does not count for 1月
+    assert board.totals == {"done": 2, "soon": 0, "overdue": 0, "open": 0, pending: 28}
+    assert board.column_done[0] == 1 and board.column_done[1] == 0
+    assert board.days_left == (date(2026, 1, 25) - today).days
+
+
+def test_other_period_and_units_without_records(progress_world):
+    w = progress_world
+    board = progress.board(w.a, w.feb, date(2026, 1, 26))   # 30 days before 2月's deadline
+    b2, counts = states(board, w.world.b2)
+    assert b2["item:3"] == "done" and counts["done"] == 1 and counts["open"] == 14
+    assert board.totals["done"] == 1 and board.totals["open"] == 29
+
+
+def test_submitting_turns_a_cell_done(progress_world):
+    w = progress_world
+    draft = Record.objects.get(kind="数量任务")
+    draft.status = Record.Status.SUBMITTED
+    draft.save()
+    b1, counts = states(progress.board(w.a, w.jan, date(2026, 1, 26)), w.world.b1)
+    assert b1["item:1"] == "done" and counts == {"done": 3, "soon": 0, "overdue": 12, "open": 0}
+
+
+def test_records_of_a_scheme_without_items(progress_world):
+    w = progress_world
+    w.record(w.e, w.e_year, w.world.b1, "指标评分", {"指标名称": "x"})
+    board = progress.board(w.e, w.e_year, date(2026, 12, 18))
+    b1, counts = states(board, w.world.b1)
+    assert b1 == {"kind:指标评分": "done", "kind:申诉": "soon"}
+    assert board.totals == {"done": 1, "soon": 3, "overdue": 0, "open": 0}
+
+
+def test_default_period_is_the_earliest_open_one(progress_world):
+    w = progress_world
+    assert progress.default_period(w.a) == w.jan
+    w.jan.state = "published"
+    w.jan.save()
+    assert progress.default_period(w.a) == w.feb

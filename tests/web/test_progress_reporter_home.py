@@ -1,0 +1,74 @@
+"""A reporter's home page: its own overdue and due-soon items first, with links to report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+
+from kaoping.web import progress
+
+
+def test_overdue_then_due_soon_then_the_current_period(progress_world):
+    w = progress_world
+    todo = progress.reporter_todo(w.world.carol, date(2026, 2, 24))
+    kinds = [(t.assessment, t.period, t.state) for t in todo]
+    # 1月 is overdue: 13 items (two are done); 2月 is due tomorrow: 15 items; E's year is
+    # the current open period of that assessment: 2 items; 3月 (a month ahead) is not listed
+    assert kinds == ([(w.a, w.jan, "overdue")] * 13 + [(w.a, w.feb, "soon")] * 15
+                     + [(w.e, w.e_year, "open")] * 2)
+    assert {t.unit for t in todo} == {w.world.b1}
+    assert [t.column.short for t in todo[:3]] == ["2", "3", "4"]  # scheme order within a period
+    assert todo[0].days_left == -30 and todo[13].days_left == 1
+    assert all(t.url for t in todo)
+
+
+def test_only_the_reporters_own_unit(progress_world):
+    w = progress_world
+    todo = progress.reporter_todo(w.world.dave, date(2026, 2, 24))
+    assert {t.unit for t in todo} == {w.world.b2}
+    feb = [t for t in todo if t.period == w.feb]
+    assert len(feb) == 14 and "item:3" not in {t.column.key for t in feb}  # 二支部 did item 4
+    assert progress.reporter_todo(w.world.eve, date(2026, 2, 24)) == []
+    assert progress.reporter_todo(w.world.bob, date(2026, 2, 24)) == []
+
+
+def test_home_page_lists_the_reporters_items_first(login, progress_world, monkeypatch):
+    w = progress_world
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 2, 24))
+    html = login(w.world.carol).get(reverse("home")).content.decode()
+    assert "我的待办" in html
+    assert html.index("我的待办") < html.index("<h2>考核</h2>")
+    rows = [s.split('"')[0] for s in html.split('<tr class="todo-')[1:]]
+    assert rows == ["overdue"] * 13 + ["soon"] * 15 + ["open"] * 2
+    assert "二支部" not in html
+    assert "去填报" in html
+
+
+def test_home_page_of_non_reporters_has_no_todo(login, progress_world):
+    html = login(progress_world.world.bob).get(reverse("home")).content.decode()
+    assert "我的待办" not in html
+
+
+def test_report_link_opens_the_units_reporting_page(login, progress_world):
+    w = progress_world
+    url = progress.report_url(w.a, w.jan, w.world.b1)
+    assert url.startswith(reverse("report_period", args=[w.a.pk, 1]))
+    assert url.endswith(f"?unit={w.world.b1.pk}")
+    assert login(w.world.carol).get(url).status_code == 200
+
+
+def test_report_link_falls_back_when_reporting_pages_are_missing(progress_world, monkeypatch):
+    from django.urls import NoReverseMatch
+
+    real = progress.reverse
+
+    def without_reporting(name, *args, **kwargs):
+        if name == "report_period":
+            raise NoReverseMatch(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(progress, "reverse", without_reporting)
+    w = progress_world
+    assert progress.report_url(w.a, w.jan, w.world.b1) == reverse("assessment_detail",
+                                                                  args=[w.a.pk])
