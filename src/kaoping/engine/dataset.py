@@ -349,7 +349,7 @@ def _build_records(scheme: Scheme, kind: str, raw: RawTable, units: UnitTable, y
             else:
                 period[i] = p - 1
         for f in fields:
-            v = _convert(scheme, f, row[col[f.name]], raw.locate(i, f.name), year, problems)
+            v = convert_cell(scheme, f, row[col[f.name]], raw.locate(i, f.name), year, problems)
             values[f.name][i] = v
             if f.type == "item" and v is not None:
                 item_of_row[i] = v
@@ -370,8 +370,11 @@ def _build_records(scheme: Scheme, kind: str, raw: RawTable, units: UnitTable, y
     return table
 
 
-def _convert(scheme: Scheme, f: RecordField, v: Any, where: str, year: int,
-             problems: list[Problem]) -> Any:
+def convert_cell(scheme: Scheme, f: RecordField, v: Any, where: str, year: int,
+                 problems: list[Problem]) -> Any:
+    """One cell as its field's type (date, option index, item index …), or ``None`` with a
+    problem at ``where``. The web application uses it to check a single corrected value
+    with the same rules and words as a whole input."""
     if _blank(v):
         if f.type == "bool":
             return bool(f.default) if f.default is not None else False
@@ -512,5 +515,5 @@ def _encode(f: RecordField, vals: list[Any]) -> np.ndarray:
     return np.array(vals, dtype=object)
 
 
-__all__ = ["Dataset", "UnitTable", "RecordTable", "RawTable", "build_dataset", "NO_DATE",
-           "date_to_days", "days_to_date", "UNIT_COLUMNS"]
+__all__ = ["Dataset", "UnitTable", "RecordTable", "RawTable", "build_dataset", "convert_cell",
+           "NO_DATE", "date_to_days", "days_to_date", "UNIT_COLUMNS"]

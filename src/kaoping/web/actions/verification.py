@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from ...engine import Problem, Scheme
-from ...engine.dataset import _convert, choice_key
+from ...engine.dataset import choice_key, convert_cell
 from ..access import can_assess, can_verify_record, period_is_writable
 from ..models import Record, Verification
 from .base import ActionError, audit
@@ -33,7 +33,7 @@ def clean_field_value(scheme: Scheme, kind: str, name: str, raw: Any, year: int)
     if isinstance(raw, str):
         raw = raw.strip()
     problems: list[Problem] = []
-    value = _convert(scheme, f, raw, name, year, problems)
+    value = convert_cell(scheme, f, raw, name, year, problems)
     if problems:
         message = "；".join(p.message for p in problems)
         raise ActionError(message, {"value": message})
