@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES, SCHEMES, bundled
+from helpers import EXAMPLES, SCHEMES, bundled
 from kaoping.cli import main
 from kaoping_files import a_document, to_json, to_workbook
 

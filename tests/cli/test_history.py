@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import bundled
+from helpers import bundled
 from kaoping.cli import main
 from kaoping.io.results import read_history
 from kaoping_files import a_document, to_json

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import bundled
+from helpers import bundled
 from kaoping.cli import main
 from kaoping_files import a_document, to_csv_folder, to_json, to_workbook
 

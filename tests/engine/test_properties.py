@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import dataset
+from helpers import dataset
 from kaoping.engine import evaluate, load_scheme
 
 RUBRIC = """

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import dataset
+from helpers import dataset
 from kaoping.engine import evaluate, explain, load_scheme
 
 BASE = """

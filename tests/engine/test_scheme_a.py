@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import EXAMPLES, bundled, dataset
+from helpers import EXAMPLES, bundled, dataset
 from kaoping.engine import PastYear, evaluate, explain
 from kaoping.io import read_input
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SCHEMES
+from helpers import SCHEMES
 from kaoping.engine import SchemeError, load_scheme, validate
 
 STRUCTURE = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import bundled
+from helpers import bundled
 from kaoping.engine import InputError, evaluate
 from kaoping.io import read_input
 from kaoping.io.csvdir import read_csv_folder

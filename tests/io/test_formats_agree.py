@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES, SCHEMES
+from helpers import EXAMPLES, SCHEMES
 from kaoping.engine import evaluate, load_scheme
 from kaoping.io import read_input
 from kaoping_files import to_csv_folder, to_workbook

@@ -8,7 +8,7 @@ import os
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES, bundled, dataset
+from helpers import EXAMPLES, bundled, dataset
 from kaoping.engine import InputError, evaluate, explain
 from kaoping.io import read_input
 from kaoping.io.breakdown import SHEET_PER_UNIT_LIMIT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from conftest import SCHEMES, bundled
+from helpers import SCHEMES, bundled
 from kaoping.engine import load_scheme
 from kaoping.io.common import record_sheets
 from kaoping.io.template import write_template

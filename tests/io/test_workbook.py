@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from conftest import bundled
+from helpers import bundled
 from kaoping.engine import InputError, evaluate, load_scheme
 from kaoping.io import read_input
 from kaoping.io.workbook import read_workbook
