@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# where `make run` serves the web application
+BIND   ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-sqlite test-postgres system-deps lint bench bench-web clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,16 +15,41 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# Score every bundled scheme's example and print each ranking.
+# The web application with the demo data, on http://$(BIND) (Ctrl-C stops it).
+# The demo is loaded only into an empty database; the accounts are printed each time.
 run: $(STAMP)
-	$(BIN)/kaoping demo
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo --if-empty
+	@echo "党建考评已启动：http://$(BIND)/ （Ctrl-C 停止）"
+	exec $(BIN)/gunicorn kaoping.web.wsgi --bind $(BIND) --workers 2 --threads 4 \
+	    --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(M)sms'
 
-test: $(STAMP)
+# Debian's PostgreSQL, Chromium and CJK fonts (installed only when missing), ruff, the
+# whole suite on SQLite, then the web and browser tests on a PostgreSQL server started
+# (and stopped) here.
+test: system-deps $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
+	PYTHON=$(BIN)/python bash scripts/pg-test.sh
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-postgres: system-deps $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/pg-test.sh
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 
+# Deadline day: N reporters submitting at once against gunicorn, on SQLite and PostgreSQL.
+bench-web: system-deps $(STAMP)
+	bash scripts/with-postgres.sh $(BIN)/python bench/web_load.py
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis test-artifacts

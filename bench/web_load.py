@@ -1,0 +1,543 @@
+"""Deadline-day load benchmark of the web application (a benchmark, not a test).
+
+N reporters, each the 填报员 of its own branch, log in and submit records of the open
+period through the real pages (login form, record form, CSRF and all) of the application
+served by gunicorn on loopback. For every database and every N it reports the latency of
+each step (p50 / p95 / max, as the client sees it and as gunicorn timed it), the errors,
+and whether the database holds exactly 2 N submitted records afterwards (no lost and no
+doubled submission).
+
+    .venv/bin/python bench/web_load.py                      # N = 50, 200, 500; SQLite, and
+                                                            # PostgreSQL when DATABASE_URL is set
+    make bench-web                                          # the same, with PostgreSQL started
+    .venv/bin/python bench/web_load.py --n 20 --databases sqlite --workers 2 --threads 4
+
+Each run starts from a fresh database: SQLite in a temporary KAOPING_DATA folder, or a
+temporary PostgreSQL database (``CREATE DATABASE`` through DATABASE_URL, whose role needs
+CREATEDB; dropped afterwards). Set-up (migrate, the organisation, N units and users, an
+assessment on scheme A whose current month closes today) runs in a child process through
+the application's actions; the clients are plain urllib in threads, talking to 127.0.0.1
+only. Every loop is bounded in count and time, and the server is stopped at the end.
+
+What a client does (``login`` and ``submit_record`` below):
+
+1. **login wave**: GET /login/, POST the user name and password (302 → home), all N at once;
+2. **burst**: when every client is logged in (a barrier), all N at the same instant GET the
+   record form of the period (``/reporting/<a>/periods/<m>/new/?kind=数量任务``) and POST it
+   with 提交 (302 → the period page): the worst case, pure queueing;
+3. **paced**: when the burst is over, each client submits a second record at its own moment,
+   the N spread evenly over ``--spread`` seconds (default 60: 500 submissions a minute is
+   still far more than a real deadline day, where they come over hours).
+
+Passwords are hashed with Django's PBKDF2 as in production, so the login step costs about
+half a second of CPU each: the login wave is reported on its own, and the submission burst
+is what the deadline-day figure means. The users share one password hash, set in the
+set-up (hashing 500 passwords would take minutes and is not what is measured).
+
+Exit status: 0 when every run had no error and no lost submission, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "Bench-2026-deadline"
+KIND = "数量任务"
+REQUEST_TIMEOUT = 600  # seconds for one request: the login wave of 500 queues for minutes
+RUN_TIMEOUT = 1800  # seconds for one run, set-up excluded
+PHASES = ("burst", "paced")
+
+
+# ---------------------------------------------------------------------- the HTTP client
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect comes back as an HTTPError with its Location
+
+
+class _Form(HTMLParser):
+    """The CSRF token and the options of every select of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.csrf = ""
+        self.selects: dict[str, list[str]] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") == "csrfmiddlewaretoken":
+            self.csrf = a.get("value") or ""
+        elif tag == "select":
+            self._select = a.get("name")
+            self.selects.setdefault(self._select or "", [])
+        elif tag == "option" and self._select is not None and a.get("value"):
+            self.selects[self._select].append(a["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+@dataclass
+class Response:
+    status: int
+    location: str
+    body: str
+    seconds: float
+    started: float = 0.0
+
+
+class Session:
+    """One browser: its own cookies, no keep-alive, redirects not followed."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+
+    def request(self, path: str, data: dict | None = None) -> Response:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body)
+        start = time.perf_counter()
+        try:
+            with self.opener.open(req, timeout=REQUEST_TIMEOUT) as r:
+                text = r.read().decode("utf-8", "replace")
+                status, location = r.status, ""
+        except urllib.error.HTTPError as e:
+            text = e.read().decode("utf-8", "replace")
+            status, location = e.code, e.headers.get("Location", "")
+        return Response(status, location, text, time.perf_counter() - start, start)
+
+    def form(self, path: str) -> tuple[Response, _Form]:
+        r = self.request(path)
+        parsed = _Form()
+        parsed.feed(r.body)
+        return r, parsed
+
+
+class StepFailed(Exception):
+    def __init__(self, step: str, detail: str):
+        super().__init__(f"{step}: {detail}")
+        self.step, self.detail = step, detail
+
+
+def _expect_redirect(step: str, r: Response, not_to: str = "") -> None:
+    if r.status != 302 or (not_to and not_to in r.location):
+        raise StepFailed(step, f"HTTP {r.status} {r.location or _snippet(r.body)}")
+
+
+def _snippet(html: str) -> str:
+    for marker in ('class="errorlist', 'class="messages', "<h1>"):
+        k = html.find(marker)
+        if k >= 0:
+            return " ".join(html[k:k + 300].split())
+    return " ".join(html[:200].split())
+
+
+def login(s: Session, username: str, timings: dict[str, float]) -> None:
+    r, form = s.form("/login/")
+    if r.status != 200 or not form.csrf:
+        raise StepFailed("login", f"login page HTTP {r.status}")
+    r = s.request("/login/", {"csrfmiddlewaretoken": form.csrf, "username": username,
+                              "password": PASSWORD, "next": ""})
+    timings["login"] = r.seconds
+    _expect_redirect("login", r, not_to="/login/")
+
+
+def submit_record(s: Session, job: dict, k: int, phase: str, timings: dict[str, float]) -> None:
+    """The submission of one record through the reporting pages (the step to adapt when
+    the record form changes): the form, then the POST with 提交. ``phase`` goes into the
+    query string (which the view ignores) so that gunicorn's log tells the phases apart."""
+    path = f"/reporting/{job['assessment']}/periods/{job['period']}/new/?kind=" + \
+        urllib.parse.quote(KIND) + f"&phase={phase}"
+    r, form = s.form(path)
+    timings[f"{phase}_form"] = r.seconds
+    timings[f"{phase}_start"] = r.started
+    if r.status != 200 or not form.csrf:
+        raise StepFailed(f"{phase} form", f"HTTP {r.status} {_snippet(r.body)}")
+    units = form.selects.get("unit") or []
+    items = form.selects.get("考核项目") or []
+    months = form.selects.get("scheme_period") or []
+    if len(units) != 1 or not items or str(job["month"]) not in months:
+        raise StepFailed(f"{phase} form", f"unexpected form: units {units}, months {months}")
+    r = s.request(path, {
+        "csrfmiddlewaretoken": form.csrf, "kind": KIND, "unit": units[0],
+        "scheme_period": str(job["month"]), "考核项目": items[k % len(items)],
+        "业务名称": f"{job['month']}月材料报送（压力测试 {phase}）", "应报数量": "3",
+        "实报数量": "3", "submit": "提交"})
+    timings[f"{phase}_submit"] = r.seconds
+    timings[f"{phase}_end"] = r.started + r.seconds
+    _expect_redirect(f"{phase} submit", r, not_to="/new/")
+
+
+@dataclass
+class Outcome:
+    timings: dict[str, float] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def run_clients(base: str, job: dict, spread: float) -> list[Outcome]:
+    users = job["users"]
+    n = len(users)
+    outcomes = [Outcome() for _ in users]
+    paced_start: list[float] = []
+    logged_in = threading.Barrier(n)
+    burst_over = threading.Barrier(n, action=lambda: paced_start.append(time.monotonic()))
+    deadline = time.monotonic() + RUN_TIMEOUT
+
+    def left() -> float:
+        return max(1.0, deadline - time.monotonic())
+
+    def client(k: int) -> None:
+        s, out = Session(base), outcomes[k]
+        try:
+            login(s, users[k], out.timings)
+        except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+            out.errors.append(str(exc))
+            logged_in.abort()  # no burst when a login failed: the run is an error anyway
+            burst_over.abort()
+            return
+        try:
+            logged_in.wait(timeout=left())
+            try:
+                submit_record(s, job, k, "burst", out.timings)
+            except Exception as exc:  # noqa: BLE001
+                out.errors.append(str(exc))
+            burst_over.wait(timeout=left())
+            time.sleep(max(0.0, paced_start[0] + spread * k / n - time.monotonic()))
+            submit_record(s, job, k, "paced", out.timings)
+        except threading.BrokenBarrierError:
+            out.errors.append("not run: another client failed")
+        except Exception as exc:  # noqa: BLE001
+            out.errors.append(str(exc))
+
+    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
+    for k, t in enumerate(threads):
+        if t.is_alive():
+            outcomes[k].errors.append("timed out")
+    return outcomes
+
+
+# ---------------------------------------------------------------------- one run
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _child(args: list[str], env: dict, timeout: float = 900) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, check=True,
+                         capture_output=True, text=True, timeout=timeout)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn ≥ 25 opens a control socket in ~/.gunicorn; runs side by side need none."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    known = any("--no-control-socket" in (s.cli or []) for s in KNOWN_SETTINGS)
+    return ["--no-control-socket"] if known else []
+
+
+def _wait_ready(base: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/login/", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def _percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0–100)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(k) - 1]
+
+
+def one_run(database: str, n: int, options) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="kaoping-bench-"))
+    env = {**os.environ, "KAOPING_DATA": str(tmp), "KAOPING_LOG_LEVEL": "ERROR",
+           "DJANGO_SETTINGS_MODULE": "kaoping.web.settings", "PYTHONUNBUFFERED": "1"}
+    env.pop("KAOPING_DEBUG", None)
+    admin_url = os.environ.get("DATABASE_URL", "")
+    db_name = ""
+    if database == "postgres":
+        db_name = f"kaoping_bench_{os.getpid()}_{n}"
+        _pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
+        env["DATABASE_URL"] = _with_db(admin_url, db_name)
+    else:
+        env.pop("DATABASE_URL", None)
+    proc = None
+    log, access = tmp / "gunicorn.log", tmp / "access.log"
+    try:
+        started = time.perf_counter()
+        job = _child(["--setup", str(n)], env)
+        setup_seconds = time.perf_counter() - started
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        with open(log, "w") as log_file:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "kaoping.web.wsgi", "--bind",
+                 f"127.0.0.1:{port}", "--workers", str(options.workers), "--threads",
+                 str(options.threads), "--backlog", "2048", "--timeout", "120",
+                 "--error-logfile", "-", "--access-logfile", str(access),
+                 "--access-logformat", "%(m)s %(U)s %(q)s %(s)s %(M)s", *_no_control_socket()],
+                env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+        _wait_ready(base, proc)
+        started = time.perf_counter()
+        outcomes = run_clients(base, job, options.spread)
+        wall = time.perf_counter() - started
+        counts = _child(["--count", str(job["assessment"])], env)
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        server_errors = _server_errors(log)
+        server_times = _server_times(access)
+        if db_name:
+            _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        if options.keep:
+            print(f"  (kept {tmp})", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    errors = [e for o in outcomes for e in o.errors]
+    result = {"database": database, "n": n, "workers": options.workers,
+              "threads": options.threads, "spread_s": options.spread,
+              "setup_s": round(setup_seconds, 1), "wall_s": round(wall, 1),
+              "errors": len(errors), "error_samples": errors[:5],
+              "server_errors": server_errors, "records_submitted": counts["submitted"],
+              "records_total": counts["total"], "lost": 2 * n - counts["submitted"],
+              "late": counts["late"]}
+    for step in ("login", "burst_form", "burst_submit", "paced_form", "paced_submit"):
+        result[step] = _stats([o.timings[step] for o in outcomes if step in o.timings])
+    starts = [o.timings["burst_start"] for o in outcomes if "burst_end" in o.timings]
+    ends = [o.timings["burst_end"] for o in outcomes if "burst_end" in o.timings]
+    if starts:
+        result["burst_per_s"] = round(len(ends) / max(1e-9, max(ends) - min(starts)), 1)
+    result["server"] = {key: _stats(values) for key, values in server_times.items()}
+    return result
+
+
+def _stats(seconds: list[float]) -> dict:
+    return {"count": len(seconds), "p50_ms": round(1000 * _percentile(seconds, 50)),
+            "p95_ms": round(1000 * _percentile(seconds, 95)),
+            "max_ms": round(1000 * max(seconds)) if seconds else None}
+
+
+def _server_times(access: Path) -> dict[str, list[float]]:
+    """gunicorn's own time of each request, from its access log: the time in the worker,
+    without the wait in the listen queue."""
+    times: dict[str, list[float]] = {"login": [], "burst_submit": [], "paced_submit": []}
+    try:
+        lines = access.read_text(errors="replace").splitlines()
+    except OSError:
+        return times
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 4 or parts[0] != "POST":
+            continue
+        method, path, ms = parts[0], parts[1], parts[-1]
+        query = parts[2] if len(parts) == 5 else ""
+        key = ("login" if path == "/login/" else
+               next((f"{p}_submit" for p in PHASES if f"phase={p}" in query), None))
+        if method == "POST" and key and ms.isdigit():
+            times[key].append(int(ms) / 1000)
+    return times
+
+
+def _server_errors(log: Path) -> int:
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return 0
+    return text.count("Traceback") + text.count("[CRITICAL]")
+
+
+def _with_db(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+                         password=urllib.parse.unquote(parts.password or ""),
+                         dbname=parts.path.lstrip("/") or "postgres", autocommit=True) as c:
+        c.execute(sql)
+
+
+# ---------------------------------------------------------------------- child processes
+
+
+def _django():
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def setup(n: int) -> dict:
+    """A fresh database with one organ, N branches each with its reporter, and an assessment
+    on scheme A whose current month closes today. Prints what the clients need."""
+    _django()
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kaoping.web.actions.assessments import default_deadlines, do_create_assessment
+    from kaoping.web.actions.orgs import do_create_organisation
+    from kaoping.web.actions.people import do_create_user, do_grant_role
+    from kaoping.web.models import Role
+
+    call_command("migrate", verbosity=0, interactive=False)
+    today = timezone.localdate()
+    usernames = [f"bench{k:04d}" for k in range(1, n + 1)]
+    with transaction.atomic():
+        county = do_create_organisation(None, name="压测县委")
+        organ = do_create_organisation(None, name="压测机关党委", parent=county)
+        assessor = do_create_user(None, username="bench-assessor", password=None)
+        do_grant_role(None, assessor, organ, Role.ASSESSOR)
+        units = []
+        for k, username in enumerate(usernames, 1):
+            unit = do_create_organisation(None, name=f"第{k}支部", parent=organ)
+            user = do_create_user(None, username=username, password=None)
+            do_grant_role(None, user, unit, Role.REPORTER)
+            units.append((unit, ""))
+        # one PBKDF2 hash for all (see the module docstring)
+        get_user_model().objects.filter(username__in=usernames).update(
+            password=make_password(PASSWORD))
+        deadlines = default_deadlines(today.year, "month")
+        deadlines[today.month - 1] = today  # deadline day
+        schemes = getattr(settings, "KAOPING_SCHEMES_DIR", None) or ROOT / "schemes"
+        source_path = Path(schemes) / "a-linyi-branches.yaml"
+        assessment = do_create_assessment(
+            assessor, organisation=organ, name="压力测试考核", scheme_file=source_path.name,
+            scheme_source=source_path.read_text(encoding="utf-8"), year=today.year,
+            cycle="month", units=units, deadlines=deadlines, verifiers=[assessor])
+    return {"assessment": assessment.pk, "period": today.month, "month": today.month,
+            "deadline": dt.date.isoformat(today), "users": usernames}
+
+
+def count(assessment_id: int) -> dict:
+    _django()
+    from kaoping.web.models import Record
+
+    records = Record.objects.filter(assessment_id=assessment_id)
+    return {"total": records.count(),
+            "submitted": records.filter(status=Record.Status.SUBMITTED).count(),
+            "late": records.filter(late=True).count()}
+
+
+# ---------------------------------------------------------------------- report
+
+
+def table(results: list[dict]) -> str:
+    def pair(d: dict) -> str:
+        return f"{d['p50_ms']} / {d['p95_ms']}" if d["count"] else "—"
+
+    head = ("| database | N | login wave p50 / p95 | burst: submit p50 / p95 | burst rate | "
+            "paced: form p50 / p95 | paced: submit p50 / p95 | server time of a submit, "
+            "burst / paced (p50 / p95) | errors | submitted records |")
+    lines = [head, "|" + "---|" * 10]
+    for r in results:
+        sv = r["server"]
+        lines.append(
+            f"| {r['database']} | {r['n']} | {pair(r['login'])} | {pair(r['burst_submit'])} | "
+            f"{r.get('burst_per_s', '—')}/s | {pair(r['paced_form'])} | {pair(r['paced_submit'])} | "
+            f"{pair(sv['burst_submit'])} ; {pair(sv['paced_submit'])} | "
+            f"{r['errors']} (server {r['server_errors']}) | "
+            f"{r['records_submitted']} / {2 * r['n']} |")
+    return "\n".join(lines) + "\n\n(times in ms; rates in submissions per second)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--n", type=int, nargs="+", default=[50, 200, 500],
+                   help="numbers of reporters (default 50 200 500)")
+    p.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"],
+                   help="default: sqlite, and postgres when DATABASE_URL is set")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    p.add_argument("--spread", type=float, default=60.0,
+                   help="seconds over which the paced submissions are spread (default 60)")
+    p.add_argument("--json", help="also write the results to this JSON file")
+    p.add_argument("--keep", action="store_true", help="keep the temporary data folders")
+    p.add_argument("--setup", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    options = p.parse_args(argv)
+    if options.setup is not None:
+        print(json.dumps(setup(options.setup)))
+        return 0
+    if options.count is not None:
+        print(json.dumps(count(options.count)))
+        return 0
+    databases = options.databases or (["sqlite", "postgres"] if os.environ.get("DATABASE_URL")
+                                      else ["sqlite"])
+    if "postgres" in databases and not os.environ.get("DATABASE_URL"):
+        p.error("postgres needs DATABASE_URL (a role with CREATEDB), e.g. via make bench-web")
+    if any(n < 1 or n > 2000 for n in options.n):
+        p.error("N must be between 1 and 2000")
+    if not 0 <= options.spread <= 600:
+        p.error("--spread must be between 0 and 600 seconds")
+    results = []
+    for database in databases:
+        for n in options.n:
+            print(f"— {database}, N = {n} …", file=sys.stderr, flush=True)
+            r = one_run(database, n, options)
+            results.append(r)
+            print(json.dumps(r, ensure_ascii=False), file=sys.stderr, flush=True)
+    print(table(results))
+    if options.json:
+        Path(options.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    bad = [r for r in results if r["errors"] or r["server_errors"] or r["lost"] != 0]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
