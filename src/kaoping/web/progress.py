@@ -270,3 +270,31 @@ def reporter_todo(user, today: date) -> list[ReporterItem]:
     items.sort(key=lambda i: (State.URGENCY[i.state], i.period.deadline, i.assessment.pk,
                               i.period.number, i.unit.path))
     return items
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    """The reporter's items of one period and state, shown as one line: a month that has
+    not been reported at all is one overdue line listing its items, not fifteen lines."""
+
+    first: ReporterItem
+    columns: tuple[Column, ...]
+
+    def __getattr__(self, name):  # state, assessment, period, unit, days_left, url …
+        return getattr(self.first, name)
+
+
+def todo_rows(items: list[ReporterItem]) -> list[TodoRow]:
+    """Consecutive items (``reporter_todo``'s order) of the same state, assessment, period
+    and unit, grouped."""
+    rows: list[TodoRow] = []
+    for item in items:
+        key = (item.state, item.assessment.pk, item.period.pk, item.unit.pk)
+        last = rows[-1] if rows else None
+        if last is not None and (last.state, last.assessment.pk, last.period.pk,
+                                 last.unit.pk) == key:
+            rows[-1] = TodoRow(last.first, (*last.columns, item.column))
+        else:
+            rows.append(TodoRow(item, (item.column,)))
+    return rows
+

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .access import administers, managed_organisations, managed_users, visible_organisations
 from .models import Assessment, Membership, Organisation
-from .progress import reporter_todo
+from .progress import reporter_todo, todo_rows
 
 
 def home_context(user) -> dict:
@@ -16,7 +16,7 @@ def home_context(user) -> dict:
     assessments = Assessment.objects.filter(
         Q(units__organisation__in=visible) | Q(organisation__in=visible)).distinct()
     return {"assessments": assessments.select_related("organisation"),
-            "todo": reporter_todo(user, timezone.localdate())}
+            "todo": todo_rows(reporter_todo(user, timezone.localdate()))}
 
 
 # ---------------------------------------------------------------- the tree and its people
