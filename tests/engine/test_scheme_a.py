@@ -198,3 +198,10 @@ def test_example_explanation_traces_a_late_task():
     assert "0.7 ÷ 同一上级组织内最高 1" in text
     assert "督办" in text and "0.03" in text
     assert "属第 2 档，计 0.9" in text
+
+
+def test_results_document_keeps_the_schemes_column_order():
+    doc = score_example().to_dict()
+    # result.show lists quarters_total, then secretary; a store may reorder object keys
+    assert doc["columns"] == {"components": ["四个季度绩效考评成绩之和", "书记抓党建述职评议成绩"],
+                              "apart": []}

@@ -131,6 +131,7 @@ class Result:
 
     def to_dict(self, explanations: bool = False) -> dict:
         """The results document (JSON-ready); a later year reads it back as history."""
+        spec = self.scheme.model.result
         units = []
         for ur in self.ranking():
             i = self.index_of(ur.unit)
@@ -143,7 +144,12 @@ class Result:
                 "apart": {k: _plain(v) for k, v in ur.apart.items()},
             })
         doc = {"scheme": self.scheme.id, "scheme_name": self.scheme.name, "year": self.year,
-               "rounding": self.scheme.model.rounding.places, "units": units}
+               "rounding": self.scheme.model.rounding.places,
+               # the order of the components and kept-apart values, as the scheme lists
+               # them (a JSON object's key order does not survive every store, e.g. jsonb)
+               "columns": {"components": [self.label(n) for n in spec.show],
+                           "apart": [self.label(n) for n in spec.apart]},
+               "units": units}
         if explanations:
             from .explain import explain
 

@@ -21,7 +21,7 @@ def latest_revisions(assessment: Assessment) -> list[dict]:
     rows = (Publication.objects.filter(assessment=assessment)
             .order_by("period__number", "revision")
             .values("period__number", "revision", "at", "scoring_run__result__units",
-                    "scoring_run__result__rounding"))
+                    "scoring_run__result__rounding", "scoring_run__result__columns"))
     latest: dict[int, dict] = {}
     for row in rows:  # later revisions of a period replace earlier ones
         latest[row["period__number"]] = row
@@ -64,7 +64,7 @@ def dashboard_data(assessment: Assessment) -> dict:
     latest_units = last["scoring_run__result__units"] or []
     if last["scoring_run__result__rounding"] is not None:
         data["rounding"] = last["scoring_run__result__rounding"]
-    comp_names: list[str] = []
+    comp_names: list[str] = list((last.get("scoring_run__result__columns") or {}).get("components") or [])
     for u in latest_units:
         for k in u.get("components") or {}:
             if k not in comp_names:

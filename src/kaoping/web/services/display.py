@@ -52,7 +52,7 @@ def ranking_rows(doc: dict, *, unit_ids: dict[str, int],
     """(component labels, one row per unit in ranking order) from ``Result.to_dict``."""
     places = doc.get("rounding", 2)
     units = doc.get("units", [])
-    labels = list(units[0]["components"]) if units else []
+    labels = doc.get("columns", {}).get("components") or (list(units[0]["components"]) if units else [])
     rows = []
     for u in units:
         org = unit_ids.get(u["unit"])
