@@ -248,3 +248,54 @@ def reporting(world, settings, tmp_path):
 
     return SimpleNamespace(world=world, a=a, periods=periods, jan=periods[0], feb=periods[1],
                            today=today, make=make, post=post, fields=fields, schemes=schemes)
+
+
+# ----------------------------------------------------------------- evaluation ballots
+
+
+@pytest.fixture
+def ballot_assessment(world):
+    """``make(stem, units=None, classes=None)``: an assessment of ``schemes/<stem>.yaml`` by
+    机关党委 in 2026 with a yearly cycle (one period, number 1), over ``units`` (default 一支部
+    and 二支部; ``classes`` gives each unit's class). ``branches(n)`` adds n more branches
+    under 机关党委 (支部1 … 支部n)."""
+    from datetime import date
+    from pathlib import Path
+
+    from kaoping.web.actions.orgs import do_create_organisation
+    from kaoping.web.models import AssessedUnit, Assessment, Period
+
+    schemes = Path(__file__).resolve().parents[2] / "schemes"
+
+    def make(stem, units=None, classes=None):
+        a = Assessment.objects.create(
+            name=stem, organisation=world.organ, scheme_id=stem[0].upper(), scheme_name=stem,
+            scheme_source=(schemes / f"{stem}.yaml").read_text(encoding="utf-8"),
+            scheme_file=f"{stem}.yaml", year=2026, cycle="year", created_by=world.bob)
+        units = units or [world.b1, world.b2]
+        for u in units:
+            AssessedUnit.objects.create(assessment=a, organisation=u,
+                                        unit_class=(classes or {}).get(u.name, ""))
+        Period.objects.create(assessment=a, number=1, deadline=date(2026, 12, 20))
+        return a
+
+    def branches(n):
+        return [do_create_organisation(None, name=f"支部{i}", parent=world.organ)
+                for i in range(1, n + 1)]
+
+    def vote(ballot, category, answers, now=None):
+        """Cast one sheet with the next unused anonymous token of ``category``; ``answers``
+        maps a unit (organisation) to a choice label or a score."""
+        from kaoping.web.actions.ballots import do_cast_ballot
+        from kaoping.web.models import BallotToken
+
+        token = BallotToken.objects.filter(category__ballot=ballot, category__name=category,
+                                           user=None, used=False).order_by("id").first()
+        labels = [c[0] for c in ballot.choices]
+        sheet = {u.pk: labels.index(a) if isinstance(a, str) else a for u, a in answers.items()}
+        do_cast_ballot(token, sheet, now=now)
+
+    def during(ballot):
+        return ballot.opens_at + (ballot.closes_at - ballot.opens_at) / 2
+
+    return SimpleNamespace(make=make, branches=branches, world=world, vote=vote, during=during)

@@ -183,6 +183,23 @@ def access_unit(user, organisation_id: int) -> Organisation:
     return org
 
 
+# ---------------------------------------------------------------- evaluation ballots
+
+
+def access_ballot(user, ballot_id: int):
+    """A ballot, for the assessment staff of its assessment (raters reach theirs by token)."""
+    from .models import Ballot
+
+    try:
+        ballot = Ballot.objects.select_related("assessment__organisation", "period").get(
+            pk=ballot_id)
+    except Ballot.DoesNotExist:
+        raise Http404 from None
+    if not can_assess(user, ballot.assessment):
+        raise Http404
+    return ballot
+
+
 # ---------------------------------------------------------------- the leaders' dashboard
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,10 @@ _SQLITE = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     },
+    # tests on a file, not in memory: an in-memory shared cache answers two connections'
+    # concurrent writes with "table is locked" at once instead of queueing them, so the
+    # tests of simultaneous submissions (one vote per token) would not see the real locking
+    "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"kaoping-test-{os.getpid()}.sqlite3")},
 }
 DATABASES = {
     "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("kaoping.web.views.history")),
     path("", include("kaoping.web.views.assessments")),
     path("", include("kaoping.web.views.reporting")),
+    path("", include("kaoping.web.views.ballots")),
 ]

@@ -2,12 +2,14 @@
 
 from .assessments import AssessedUnit, Assessment, Period
 from .audit import AuditEntry
+from .ballots import Ballot, BallotSheet, BallotToken, BallotVote, RaterCategory
 from .orgs import Organisation
 from .people import LoginFailure, Membership, Role
 from .records import Evidence, Record, Verification
 from .results import Publication, ScoringRun
 
 __all__ = [
-    "AssessedUnit", "Assessment", "AuditEntry", "Evidence", "LoginFailure", "Membership",
-    "Organisation", "Period", "Publication", "Record", "Role", "ScoringRun", "Verification",
+    "AssessedUnit", "Assessment", "AuditEntry", "Ballot", "BallotSheet", "BallotToken",
+    "BallotVote", "Evidence", "LoginFailure", "Membership", "Organisation", "Period",
+    "Publication", "RaterCategory", "Record", "Role", "ScoringRun", "Verification",
 ]

@@ -1,0 +1,519 @@
+"""Evaluation ballots: setting one up, issuing its tokens, casting a sheet, closing it.
+
+Casting is the one write that is not audited row by row: an audit row per vote would keep
+the time of each vote (and, for a named rater, who voted then), which is exactly the link
+anonymity forbids. What is audited is the set-up, every issue of tokens, and the close, with
+the counts frozen into the assessment.
+
+One vote per token: the token is switched to used by a conditional UPDATE
+(``used=False`` → ``used=True``, exactly one row or nothing) in the same transaction that
+inserts the sheet, under a lock on the ballot row; of two submissions at the same instant
+one updates the row, the other finds it used and is refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ...engine import InputError
+from .. import ballot_results
+from ..access import can_assess
+from ..models import (
+    Assessment,
+    Ballot,
+    BallotSheet,
+    BallotToken,
+    BallotVote,
+    Organisation,
+    Period,
+    RaterCategory,
+    Record,
+)
+from ..recordcheck import Candidate, check, kind_periods
+from .base import ActionError, audit
+from .records import check_open, snapshot
+
+#: no 0/O, 1/I/L: a code read off paper is typed without doubt
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+MAX_TOKENS = 2000
+#: written values are rounded to this many decimals
+PLACES = 4
+
+NOT_OPEN = "测评尚未开始"
+CLOSED = "测评已结束"
+USED = "该投票码已使用，每个投票码只能投一次"
+UNKNOWN = "投票码无效，请核对后重新输入"
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    return re.sub(r"[\s\-]", "", text or "").upper()
+
+
+# ------------------------------------------------------------------ defaults from the scheme
+
+
+def _numeric(spec) -> list:
+    return [f for f in spec.fields if f.type in ("number", "integer")]
+
+
+def _points_by(scheme, kind: str) -> tuple[str, dict[str, float]] | None:
+    """A choice field of ``kind`` with its points, from a measure that aggregates the kind."""
+    for m in scheme.model.measures:
+        a = m.aggregate
+        if a is not None and a.records == kind and a.value is not None and a.value.points_by:
+            fname, mapping = next(iter(a.value.points_by.items()))
+            return fname, {k: float(v) for k, v in mapping.items()}
+    return None
+
+
+def _weights(scheme, kind: str) -> dict[tuple[str, str], float]:
+    """(field, option) or (field, "") → weight, from a ``weighted`` measure over measures that
+    aggregate ``kind`` (D: 评价主体 领导自评 0.4 / 民主评议 0.6; F: the three rater fields)."""
+    parts: dict[str, tuple[str, str]] = {}
+    for m in scheme.model.measures:
+        a = m.aggregate
+        if a is None or a.records != kind or a.value is None or not a.value.field:
+            continue
+        where = next(iter(a.where.items()), None)
+        if where is not None and isinstance(where[1], str):
+            parts[m.name] = (where[0], where[1])
+        else:
+            parts[m.name] = (a.value.field, "")
+    out = {}
+    for m in scheme.model.measures:
+        for name, w in (m.weighted or {}).items():
+            if name in parts:
+                out[parts[name]] = float(w) * 100
+    return out
+
+
+def _short(name: str) -> str:
+    return re.sub(r"(评分|得分)$", "", name) or name
+
+
+def ballot_defaults(assessment: Assessment, kind: str) -> dict[str, Any]:
+    """The set-up a ballot feeding ``kind`` starts from, as far as the scheme says."""
+    scheme = assessment.scheme
+    spec = scheme.records[kind]
+    numeric = _numeric(spec)
+    weights = _weights(scheme, kind)
+    d: dict[str, Any] = {"form": Ballot.Form.SCORE, "choices": [], "write": Ballot.Write.VALUE,
+                         "value_field": "", "scale": 1.0, "category_field": "",
+                         "field_map": {}, "choice_field": "", "count_field": "",
+                         "categories": [("测评人", 100.0)]}
+    points = _points_by(scheme, kind)
+    if points is not None:
+        fname, mapping = points
+        d.update(form=Ballot.Form.CHOICES, choices=[[k, v] for k, v in mapping.items()],
+                 choice_field=fname)
+        counts = [f for f in numeric if f.type == "integer"]
+        if counts:
+            d.update(write=Ballot.Write.DISTRIBUTION, count_field=counts[0].name)
+        else:
+            d.update(write=Ballot.Write.PLURALITY)
+    elif len(numeric) == 1:
+        f = numeric[0]
+        d.update(value_field=f.name, scale=(float(f.max) if f.max else 100.0) / 100.0)
+        cats = [c for c in spec.fields if c.type == "choice"]
+        if cats:
+            c = cats[0]
+            d.update(category_field=c.name,
+                     categories=[(o, weights.get((c.name, o), 100.0)) for o in c.options])
+    elif len(numeric) > 1:
+        d.update(write=Ballot.Write.FIELDS, field_map={_short(f.name): f.name for f in numeric},
+                 categories=[(_short(f.name), weights.get((f.name, ""), 100.0))
+                             for f in numeric], scale=1.0)
+    return d
+
+
+# ------------------------------------------------------------------ set-up
+
+
+@dataclass
+class CategorySpec:
+    name: str
+    weight: float = 100.0
+    tokens: int = 0
+    raters: list = field(default_factory=list)  # users who vote logged in
+
+
+def _field(spec, name: str, types: Sequence[str], what: str, key: str) -> Any:
+    f = next((f for f in spec.fields if f.name == name), None)
+    if f is None or f.type not in types:
+        raise ActionError(f"{what}「{name}」不是该记录种类的{'/'.join(types)}字段",
+                          {key: f"须是该记录种类的字段（{'、'.join(types)}）"})
+    return f
+
+
+def _check_write(ballot: Ballot, spec, categories: list[CategorySpec]) -> None:
+    w = ballot.write
+    labels = [c[0] for c in ballot.choices]
+    names = [c.name for c in categories]
+    if w == Ballot.Write.VALUE:
+        _field(spec, ballot.value_field, ("number", "integer"), "得分字段", "value_field")
+        if ballot.category_field:
+            f = _field(spec, ballot.category_field, ("choice",), "类别字段", "category_field")
+            bad = [n for n in names if n not in f.options]
+            if bad:
+                raise ActionError(f"类别「{'、'.join(bad)}」不是「{f.name}」的选项"
+                                  f"（{'、'.join(f.options)}）", {"categories": "类别须与选项一致"})
+    elif w == Ballot.Write.FIELDS:
+        if not ballot.field_map:
+            raise ActionError("请指定各类别写入的字段", {"field_map": "必填"})
+        for cat, fname in ballot.field_map.items():
+            if cat not in names:
+                raise ActionError(f"「{cat}」不是测评人类别", {"field_map": "类别须已设置"})
+            _field(spec, fname, ("number", "integer"), "字段", "field_map")
+    elif w in (Ballot.Write.DISTRIBUTION, Ballot.Write.PLURALITY):
+        if ballot.form != Ballot.Form.CHOICES:
+            raise ActionError("按档次写入须采用等次选择", {"write": "须采用等次选择"})
+        f = _field(spec, ballot.choice_field, ("choice",), "等次字段", "choice_field")
+        bad = [x for x in labels if x not in f.options]
+        if bad:
+            raise ActionError(f"等次「{'、'.join(bad)}」不是「{f.name}」的选项", {"choices": "等次须与选项一致"})
+        if w == Ballot.Write.DISTRIBUTION:
+            _field(spec, ballot.count_field, ("integer", "number"), "票数字段", "count_field")
+    else:
+        raise ActionError("结果写入方式无效", {"write": "无效"})
+
+
+@transaction.atomic
+def do_create_ballot(actor, assessment: Assessment, *, title: str, kind: str, period: Period,
+                     scheme_period: Any = None, units: Iterable[Organisation] | None = None,
+                     form: str = Ballot.Form.CHOICES, choices: Sequence = (),
+                     categories: Sequence[CategorySpec], opens_at, closes_at,
+                     must_rate_all: bool = True, drop_extremes: bool = False,
+                     write: str = Ballot.Write.VALUE, value_field: str = "", scale: float = 1.0,
+                     category_field: str = "", field_map: dict | None = None,
+                     choice_field: str = "", count_field: str = "") -> Ballot:
+    if not can_assess(actor, assessment):
+        raise ActionError("只有考核管理员可以设置测评")
+    scheme = assessment.scheme
+    if kind not in scheme.records:
+        raise ActionError(f"记录种类「{kind}」不在方案中", {"kind": "请选择方案中的记录种类"})
+    spec = scheme.records[kind]
+    title = (title or "").strip()
+    if not title:
+        raise ActionError("请填写测评名称", {"title": "必填"})
+    if period.assessment_id != assessment.pk:
+        raise ActionError("考核期不属于该考核", {"period": "无效"})
+    check_open(period)
+    allowed = kind_periods(assessment, period, kind)
+    if allowed:
+        try:
+            scheme_period = int(scheme_period)
+        except (TypeError, ValueError):
+            scheme_period = None
+        if scheme_period not in [k for k, _ in allowed]:
+            labels = "、".join(label for _, label in allowed)
+            raise ActionError(f"期次须在本期之内（{labels}）", {"scheme_period": f"可选：{labels}"})
+    else:
+        scheme_period = None
+    assessed = set(assessment.units.values_list("organisation_id", flat=True))
+    unit_list = (list(Organisation.objects.filter(pk__in=assessed)) if units is None
+                 else list(units))
+    if not unit_list:
+        raise ActionError("请选择被测评单位", {"units": "至少一个"})
+    if any(u.pk not in assessed for u in unit_list):
+        raise ActionError("被测评单位须是本考核的被考核单位", {"units": "无效"})
+    clean_choices = []
+    if form == Ballot.Form.CHOICES:
+        for c in choices:
+            label, pts = str(c[0]).strip(), c[1]
+            try:
+                pts = float(pts)
+            except (TypeError, ValueError):
+                raise ActionError(f"等次「{label}」的分值无效", {"choices": "分值须是数字"}) from None
+            if not label or not 0 <= pts <= 100:
+                raise ActionError("等次名称不能为空，分值须在 0—100 之间", {"choices": "无效"})
+            clean_choices.append([label, pts])
+        if len(clean_choices) < 2 or len({c[0] for c in clean_choices}) != len(clean_choices):
+            raise ActionError("请设置至少两个不重复的等次", {"choices": "至少两个、不重复"})
+    elif form != Ballot.Form.SCORE:
+        raise ActionError("测评方式无效", {"form": "无效"})
+    categories = list(categories)
+    if not categories or len({c.name for c in categories}) != len(categories):
+        raise ActionError("请设置测评人类别（名称不重复）", {"categories": "至少一个、不重复"})
+    if any(not c.name or c.weight < 0 for c in categories) or sum(c.weight for c in categories) <= 0:
+        raise ActionError("类别权重须为非负数且不全为 0", {"categories": "权重无效"})
+    if opens_at is None or closes_at is None or opens_at >= closes_at:
+        raise ActionError("结束时间须晚于开始时间", {"closes_at": "须晚于开始时间"})
+    ballot = Ballot(assessment=assessment, title=title, kind=kind, period=period,
+                    scheme_period=scheme_period, form=form, choices=clean_choices,
+                    must_rate_all=must_rate_all, drop_extremes=drop_extremes,
+                    opens_at=opens_at, closes_at=closes_at, write=write,
+                    value_field=value_field, scale=float(scale), category_field=category_field,
+                    field_map=dict(field_map or {}), choice_field=choice_field,
+                    count_field=count_field, created_by=actor)
+    _check_write(ballot, spec, categories)
+    ballot.save()
+    ballot.units.set(unit_list)
+    for i, c in enumerate(categories):
+        cat = RaterCategory.objects.create(ballot=ballot, name=c.name, weight=c.weight, position=i)
+        _issue(cat, c.tokens, c.raters)
+    audit(actor, "ballot.create", ballot, organisation=assessment.organisation,
+          after=describe(ballot))
+    return ballot
+
+
+def describe(ballot: Ballot) -> dict:
+    return {"title": ballot.title, "kind": ballot.kind, "period": ballot.period.number,
+            "scheme_period": ballot.scheme_period, "form": ballot.form, "choices": ballot.choices,
+            "units": sorted(ballot.units.values_list("name", flat=True)),
+            "categories": [[c.name, c.weight, c.tokens.count()]
+                           for c in ballot.categories.all()],
+            "must_rate_all": ballot.must_rate_all, "drop_extremes": ballot.drop_extremes,
+            "opens_at": ballot.opens_at.isoformat(), "closes_at": ballot.closes_at.isoformat(),
+            "write": ballot.write, "value_field": ballot.value_field, "scale": ballot.scale,
+            "category_field": ballot.category_field, "field_map": ballot.field_map,
+            "choice_field": ballot.choice_field, "count_field": ballot.count_field}
+
+
+def _issue(category: RaterCategory, n: int, raters: Iterable = ()) -> list[str]:
+    raters = list(raters)
+    if n < 0 or n + category.tokens.count() > MAX_TOKENS:
+        raise ActionError(f"每类最多 {MAX_TOKENS} 个投票码", {"tokens": "数量无效"})
+    taken = set(BallotToken.objects.filter(category=category, user__in=raters)
+                .values_list("user_id", flat=True))
+    codes = []
+    rows = []
+    for user in [None] * n + [r for r in raters if r.pk not in taken]:
+        code = new_code()
+        while code in codes or BallotToken.objects.filter(code=code).exists():
+            code = new_code()
+        codes.append(code)
+        rows.append(BallotToken(category=category, code=code, user=user))
+    BallotToken.objects.bulk_create(rows)
+    return codes[:n]
+
+
+@transaction.atomic
+def do_issue_tokens(actor, category: RaterCategory, n: int = 0, raters: Iterable = ()
+                    ) -> list[str]:
+    """Issue ``n`` more anonymous codes (returned) and tokens for named ``raters``."""
+    category = RaterCategory.objects.select_related("ballot__assessment__organisation").get(
+        pk=category.pk)
+    ballot = category.ballot
+    if not can_assess(actor, ballot.assessment):
+        raise ActionError("只有考核管理员可以发放投票码")
+    if ballot.closed:
+        raise ActionError(CLOSED)
+    raters = list(raters)
+    codes = _issue(category, n, raters)
+    audit(actor, "ballot.issue", ballot, organisation=ballot.assessment.organisation,
+          after={"category": category.name, "tokens": n,
+                 "raters": [r.username for r in raters]})
+    return codes
+
+
+# ------------------------------------------------------------------ casting
+
+
+def window_problem(ballot: Ballot, now=None) -> str | None:
+    now = now or timezone.now()
+    if ballot.closed or now >= ballot.closes_at:
+        return CLOSED
+    if now < ballot.opens_at:
+        return NOT_OPEN
+    return None
+
+
+def rated_units(ballot: Ballot) -> list[Organisation]:
+    return list(ballot.units.order_by("path"))
+
+
+def parse_sheet(ballot: Ballot, data) -> dict[int, Any]:
+    """The answers of a posted sheet: unit id → choice index or score (None: blank).
+
+    The form names its inputs ``u<unit id>``; a choice is posted as its index."""
+    out: dict[int, Any] = {}
+    for unit in rated_units(ballot):
+        raw = (data.get(f"u{unit.pk}") or "").strip()
+        if not raw:
+            out[unit.pk] = None
+            continue
+        try:
+            out[unit.pk] = int(raw) if ballot.form == Ballot.Form.CHOICES else float(raw)
+        except ValueError:
+            out[unit.pk] = raw  # refused by check_sheet
+    return out
+
+
+def quota_limits(ballot: Ballot, units: Sequence[Organisation]) -> list[tuple[list[str], int, list[int]]]:
+    """The kind's quota as it applies to one sheet: (choices, most allowed, unit ids) per
+    limit and group of units — ⌊share × n + ½⌋ of the n rated units of a group (the
+    engine's rule for the kind's records)."""
+    spec = ballot.assessment.scheme.records.get(ballot.kind)
+    q = spec.quota if spec is not None else None
+    if q is None or ballot.form != Ballot.Form.CHOICES:
+        return []
+    groups: dict[Any, list[int]] = {}
+    for u in units:
+        groups.setdefault(u.parent_id if q.per == "group" else None, []).append(u.pk)
+    out = []
+    for ids in groups.values():
+        for lim in q.limits:
+            out.append((list(lim.choices), math.floor(lim.share * len(ids) + 0.5), ids))
+    return out
+
+
+def check_sheet(ballot: Ballot, answers: dict[int, Any]) -> dict[int, Any]:
+    """Refuse a sheet that is incomplete, out of range or breaks the quota."""
+    units = rated_units(ballot)
+    fields: dict[str, str] = {}
+    clean: dict[int, Any] = {}
+    n = len(ballot.choices)
+    for u in units:
+        a = answers.get(u.pk)
+        if a is None:
+            if ballot.must_rate_all:
+                fields[f"u{u.pk}"] = "请作出评价"
+            continue
+        if ballot.form == Ballot.Form.CHOICES:
+            if not isinstance(a, int) or not 0 <= a < n:
+                fields[f"u{u.pk}"] = "请选择一个等次"
+                continue
+        elif not isinstance(a, (int, float)) or not 0 <= a <= 100 or math.isnan(a):
+            fields[f"u{u.pk}"] = "请填写 0—100 的分数"
+            continue
+        clean[u.pk] = a
+    if fields:
+        missing = sum(v == "请作出评价" for v in fields.values())
+        msg = f"还有 {missing} 个单位未评价" if missing == len(fields) else "部分评价无效，请检查"
+        raise ActionError(msg, fields)
+    if not clean:
+        raise ActionError("请至少评价一个单位")
+    labels = [c[0] for c in ballot.choices]
+    over = []
+    for chosen, allowed, ids in quota_limits(ballot, units):
+        got = sum(1 for uid in ids if uid in clean and labels[clean[uid]] in chosen)
+        if got > allowed:
+            over.append(f"{'+'.join(chosen)} 已选 {got} 个，最多 {allowed} 个")
+    if over:
+        raise ActionError("；".join(over))
+    return clean
+
+
+@transaction.atomic
+def do_cast_ballot(token: BallotToken, answers: dict[int, Any], *, now=None) -> None:
+    """Count one sheet for ``token`` (anonymous or named): nothing stored refers back to it."""
+    ballot = Ballot.objects.select_for_update().get(pk=token.category.ballot_id)
+    problem = window_problem(ballot, now)
+    if problem:
+        raise ActionError(problem)
+    clean = check_sheet(ballot, answers)
+    if BallotToken.objects.filter(pk=token.pk, used=False).update(used=True) != 1:
+        raise ActionError(USED)
+    sheet = BallotSheet.objects.create(ballot=ballot, category_id=token.category_id)
+    choice = ballot.form == Ballot.Form.CHOICES
+    BallotVote.objects.bulk_create([
+        BallotVote(sheet=sheet, unit_id=uid, choice=a if choice else None,
+                   score=None if choice else float(a))
+        for uid, a in sorted(clean.items())])
+
+
+# ------------------------------------------------------------------ closing
+
+
+def _value(x: float, scale: float) -> float:
+    return round(x * scale, PLACES)
+
+
+def result_rows(ballot: Ballot, results: ballot_results.Results) -> list[tuple[int, dict]]:
+    """The records a closed ballot writes: (unit id, field values), in unit order."""
+    rows: list[tuple[int, dict]] = []
+    labels = [c[0] for c in ballot.choices]
+    W = Ballot.Write
+    for u in results.units:
+        if ballot.write == W.VALUE and ballot.category_field:
+            for cat, cell in u.cells.items():
+                if cell.mean is not None:
+                    rows.append((u.unit, {ballot.category_field: cat,
+                                          ballot.value_field: _value(cell.mean, ballot.scale)}))
+        elif ballot.write == W.VALUE:
+            if u.weighted is not None:
+                rows.append((u.unit, {ballot.value_field: _value(u.weighted, ballot.scale)}))
+        elif ballot.write == W.FIELDS:
+            values = {fname: _value(u.cells[cat].mean, ballot.scale)
+                      for cat, fname in ballot.field_map.items()
+                      if cat in u.cells and u.cells[cat].mean is not None}
+            if values:
+                rows.append((u.unit, values))
+        elif ballot.write == W.DISTRIBUTION:
+            if sum(u.distribution):
+                rows += [(u.unit, {ballot.choice_field: label, ballot.count_field: n})
+                         for label, n in zip(labels, u.distribution, strict=True)]
+        elif ballot.write == W.PLURALITY and sum(u.distribution):
+            # the most votes; a tie goes to the lower grade (choices run from best to worst)
+            best = max(range(len(labels)), key=lambda i: (u.distribution[i], i))
+            rows.append((u.unit, {ballot.choice_field: labels[best]}))
+    return rows
+
+
+@transaction.atomic
+def do_close_ballot(actor, ballot: Ballot, *, now=None) -> list[Record]:
+    """End the voting and write the results into the assessment as accepted records of the
+    ballot's kind, checked by the engine like any other entry."""
+    ballot = Ballot.objects.select_for_update().select_related(
+        "assessment__organisation", "period").get(pk=ballot.pk)
+    assessment = ballot.assessment
+    if not can_assess(actor, assessment):
+        raise ActionError("只有考核管理员可以结束测评")
+    if ballot.closed:
+        raise ActionError("测评已结束，结果已写入")
+    check_open(ballot.period)
+    now = now or timezone.now()
+    results = ballot_results.load(ballot)
+    rows = result_rows(ballot, results)
+    if not rows:
+        raise ActionError("尚无有效投票，无法写入结果")
+    units = {o.pk: o for o in ballot.units.all()}
+    candidates = [Candidate(units[uid].name, uid, ballot.scheme_period, values)
+                  for uid, values in rows]
+    try:
+        checked = check(assessment, ballot.kind, candidates,
+                        lambda i, col: f"{candidates[i].unit_name}" + (f"（{col}）" if col else "")
+                        if i >= 0 else ballot.kind)
+    except InputError as exc:
+        raise ActionError("测评结果未能写入「" + ballot.kind + "」："
+                          + "；".join(str(p) for p in exc.problems)) from None
+    created = []
+    for (uid, _), c in zip(rows, checked, strict=True):
+        record = Record.objects.create(
+            assessment=assessment, period=ballot.period, kind=ballot.kind, unit=units[uid],
+            scheme_period=c.scheme_period, data=c.values, status=Record.Status.ACCEPTED,
+            submitted_at=now, created_by=actor)
+        audit(actor, "record.create", record, organisation=record.unit, after=snapshot(record),
+              reason=f"测评「{ballot.title}」结果")
+        created.append(record)
+    ballot.closed_at, ballot.closed_by = now, actor
+    ballot.save(update_fields=["closed_at", "closed_by"])
+    audit(actor, "ballot.close", ballot, organisation=assessment.organisation,
+          after={"records": [r.pk for r in created],
+                 "sheets": results.sheets,
+                 "turnout": {c: list(t) for c, t in results.turnout.items()},
+                 "units": {u.name: {"weighted": u.weighted,
+                                    "cells": {c: [cell.count, cell.mean]
+                                              for c, cell in u.cells.items()}}
+                           for u in results.units}})
+    return created
+
+
+__all__ = ["CLOSED", "CODE_ALPHABET", "CODE_LENGTH", "NOT_OPEN", "UNKNOWN", "USED",
+           "CategorySpec", "ballot_defaults", "check_sheet", "describe", "do_cast_ballot",
+           "do_close_ballot", "do_create_ballot", "do_issue_tokens", "new_code",
+           "normalise_code", "parse_sheet", "quota_limits", "rated_units", "result_rows",
+           "window_problem"]

@@ -1,0 +1,320 @@
+"""测评: the 考核管理员 sets up a ballot, issues its codes, watches the count and closes it;
+raters vote on a phone with a code (no login) or logged in when named."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import ballot_results
+from ..access import access_assessment, access_ballot
+from ..actions.ballots import (
+    UNKNOWN,
+    USED,
+    CategorySpec,
+    ballot_defaults,
+    do_cast_ballot,
+    do_close_ballot,
+    do_create_ballot,
+    do_issue_tokens,
+    normalise_code,
+    parse_sheet,
+    quota_limits,
+    rated_units,
+    result_rows,
+    window_problem,
+)
+from ..actions.base import ActionError
+from ..models import Ballot, BallotToken
+
+# ------------------------------------------------------------------ parsing the set-up form
+
+
+def _pairs(text: str, sep: str = "=") -> list[tuple[str, str]]:
+    out = []
+    for part in (text or "").replace("，", ",").replace("\n", ",").split(","):
+        if part.strip():
+            k, _, v = part.partition(sep)
+            out.append((k.strip(), v.strip()))
+    return out
+
+
+def _categories(text: str, users) -> list[CategorySpec]:
+    """One line per category: 名称 权重 票数 [用户名 …] (named raters vote logged in)."""
+    out = []
+    for line in (text or "").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            weight = float(parts[1]) if len(parts) > 1 else 100.0
+            tokens = int(parts[2]) if len(parts) > 2 else 0
+        except ValueError:
+            raise ActionError(f"类别「{parts[0]}」的权重或票数无效",
+                              {"categories": "每行：名称 权重 票数 [用户名…]"}) from None
+        named = []
+        for username in parts[3:]:
+            u = users.filter(username=username).first()
+            if u is None:
+                raise ActionError(f"没有用户「{username}」", {"categories": "用户名无效"})
+            named.append(u)
+        out.append(CategorySpec(parts[0], weight, tokens, named))
+    return out
+
+
+def _when(text: str):
+    try:
+        return timezone.make_aware(dt.datetime.fromisoformat(text))
+    except (TypeError, ValueError):
+        return None
+
+
+def _local(t) -> str:
+    return timezone.localtime(t).strftime("%Y-%m-%dT%H:%M")
+
+
+def _form_values(assessment, kind: str) -> dict:
+    d = ballot_defaults(assessment, kind)
+    now = timezone.now().replace(second=0, microsecond=0)
+    return {"kind": kind, "title": kind, "form": d["form"], "write": d["write"],
+            "choices": "，".join(f"{k}={v:g}" for k, v in d["choices"]),
+            "categories": "\n".join(f"{n} {w:g} 0" for n, w in d["categories"]),
+            "value_field": d["value_field"], "scale": f"{d['scale']:g}",
+            "category_field": d["category_field"],
+            "field_map": "，".join(f"{k}={v}" for k, v in d["field_map"].items()),
+            "choice_field": d["choice_field"], "count_field": d["count_field"],
+            "opens_at": _local(now), "closes_at": _local(now + dt.timedelta(hours=2)),
+            "must_rate_all": True, "drop_extremes": False, "scheme_period": "",
+            "units": None}
+
+
+# ------------------------------------------------------------------ assessor pages
+
+
+@login_required
+def ballot_list(request, assessment_id: int):
+    assessment = access_assessment(request.user, assessment_id, assess=True)
+    kinds = [k for k, spec in assessment.scheme.records.items() if spec.entered_by == "assessor"]
+    return render(request, "kaoping/ballots/list.html", {
+        "assessment": assessment, "kinds": kinds,
+        "ballots": assessment.ballots.select_related("period")})
+
+
+@login_required
+def ballot_create(request, assessment_id: int):
+    assessment = access_assessment(request.user, assessment_id, assess=True)
+    kinds = list(assessment.scheme.records)
+    units = [au.organisation for au in assessment.units.select_related("organisation")]
+    periods = list(assessment.periods.all())
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        p = request.POST
+        values = {k: p.get(k, "") for k in ("kind", "title", "form", "write", "choices",
+                                            "categories", "value_field", "scale",
+                                            "category_field", "field_map", "choice_field",
+                                            "count_field", "opens_at", "closes_at",
+                                            "scheme_period", "period")}
+        values["must_rate_all"] = bool(p.get("must_rate_all"))
+        values["drop_extremes"] = bool(p.get("drop_extremes"))
+        chosen = {int(x) for x in p.getlist("units") if x.isdigit()}
+        values["units"] = chosen
+        try:
+            period = next((x for x in periods if str(x.pk) == values["period"]), None)
+            if period is None:
+                raise ActionError("请选择考核期", {"period": "必选"})
+            try:
+                scale = float(values["scale"] or 1)
+            except ValueError:
+                raise ActionError("折算系数须是数字", {"scale": "须是数字"}) from None
+            ballot = do_create_ballot(
+                request.user, assessment, title=values["title"], kind=values["kind"],
+                period=period, scheme_period=values["scheme_period"] or None,
+                units=[u for u in units if u.pk in chosen],
+                form=values["form"], choices=_pairs(values["choices"]),
+                categories=_categories(values["categories"], get_user_model().objects),
+                opens_at=_when(values["opens_at"]), closes_at=_when(values["closes_at"]),
+                must_rate_all=values["must_rate_all"], drop_extremes=values["drop_extremes"],
+                write=values["write"], value_field=values["value_field"], scale=scale,
+                category_field=values["category_field"],
+                field_map=dict(_pairs(values["field_map"])),
+                choice_field=values["choice_field"], count_field=values["count_field"])
+        except ActionError as e:
+            errors = e.fields or {"general": e.message}
+            messages.error(request, e.message)
+            status = 400
+        else:
+            messages.success(request, "测评已设置")
+            return redirect("ballot_detail", ballot.pk)
+    else:
+        kind = request.GET.get("kind") or next(
+            (k for k, s in assessment.scheme.records.items() if s.entered_by == "assessor"),
+            kinds[0])
+        if kind not in assessment.scheme.records:
+            raise Http404
+        values = _form_values(assessment, kind)
+        values["period"] = str(periods[0].pk) if periods else ""
+    return render(request, "kaoping/ballots/form.html", {
+        "assessment": assessment, "kinds": kinds, "units": units, "periods": periods,
+        "values": values, "errors": errors, "forms": Ballot.Form.choices,
+        "writes": Ballot.Write.choices}, status=status)
+
+
+@login_required
+def ballot_detail(request, ballot_id: int):
+    ballot = access_ballot(request.user, ballot_id)
+    results = ballot_results.load(ballot)
+    preview = [] if ballot.closed else result_rows(ballot, results)
+    names = {u.unit: u.name for u in results.units}
+    return render(request, "kaoping/ballots/detail.html", {
+        "ballot": ballot, "results": results, "labels": [c[0] for c in ballot.choices],
+        "categories": list(ballot.categories.all()),
+        "preview": [(names[uid], values) for uid, values in preview],
+        "window": window_problem(ballot)})
+
+
+@login_required
+def ballot_codes(request, ballot_id: int):
+    """The anonymous codes still unused, for printing (the QR sheet is to come)."""
+    ballot = access_ballot(request.user, ballot_id)
+    tokens = (BallotToken.objects.filter(category__ballot=ballot, user=None, used=False)
+              .select_related("category").order_by("category__position", "code"))
+    return render(request, "kaoping/ballots/codes.html", {
+        "ballot": ballot, "tokens": tokens,
+        "vote_url": request.build_absolute_uri("/vote/")})
+
+
+@login_required
+@require_POST
+def ballot_issue(request, ballot_id: int):
+    ballot = access_ballot(request.user, ballot_id)
+    category = ballot.categories.filter(pk=request.POST.get("category") or 0).first()
+    try:
+        n = int(request.POST.get("count") or 0)
+        if category is None:
+            raise ActionError("请选择类别")
+        codes = do_issue_tokens(request.user, category, n)
+    except ValueError:
+        messages.error(request, "数量须是整数")
+        return redirect("ballot_detail", ballot.pk)
+    except ActionError as e:
+        messages.error(request, e.message)
+        return redirect("ballot_detail", ballot.pk)
+    messages.success(request, f"已为「{category.name}」发放 {len(codes)} 个投票码")
+    return redirect("ballot_detail", ballot.pk)
+
+
+@login_required
+@require_POST
+def ballot_close(request, ballot_id: int):
+    ballot = access_ballot(request.user, ballot_id)
+    try:
+        records = do_close_ballot(request.user, ballot)
+    except ActionError as e:
+        messages.error(request, e.message)
+        return redirect("ballot_detail", ballot.pk)
+    messages.success(request, f"测评已结束，已写入 {len(records)} 条「{ballot.kind}」记录")
+    return redirect("ballot_detail", ballot.pk)
+
+
+# ------------------------------------------------------------------ voting
+
+
+def _refusal(request, message: str, status: int):
+    return render(request, "kaoping/ballots/refused.html", {"message": message}, status=status)
+
+
+def _sheet(request, token: BallotToken, action: str):
+    ballot = token.category.ballot
+    problem = window_problem(ballot)
+    if problem:
+        return _refusal(request, problem, 403)
+    if token.used:
+        return _refusal(request, USED, 409)
+    errors: dict[str, str] = {}
+    message = ""
+    answers: dict = {}
+    status = 200
+    if request.method == "POST":
+        answers = parse_sheet(ballot, request.POST)
+        try:
+            do_cast_ballot(token, answers)
+        except ActionError as e:
+            token.refresh_from_db()
+            if e.message == USED or token.used:
+                return _refusal(request, USED, 409)
+            if e.message == window_problem(ballot):
+                return _refusal(request, e.message, 403)
+            errors, message, status = e.fields, e.message, 400
+        else:
+            return redirect("vote_done")
+    labels = [c[0] for c in ballot.choices]
+    units = rated_units(ballot)
+    rows = [{"unit": u, "name": f"u{u.pk}", "value": answers.get(u.pk),
+             "error": errors.get(f"u{u.pk}", "")} for u in units]
+    limits = [{"choices": [labels.index(c) for c in chosen if c in labels],
+               "label": "+".join(chosen), "most": most, "units": [f"u{i}" for i in ids]}
+              for chosen, most, ids in quota_limits(ballot, units)]
+    return render(request, "kaoping/ballots/vote.html", {
+        "ballot": ballot, "category": token.category, "rows": rows, "labels": labels,
+        "message": message, "action": action, "limits": limits}, status=status)
+
+
+def vote_start(request):
+    code = normalise_code(request.POST.get("code") or request.GET.get("code") or "")
+    if code:
+        return redirect("vote", code)
+    return render(request, "kaoping/ballots/start.html", {})
+
+
+def vote(request, code: str):
+    token = (BallotToken.objects.select_related("category__ballot")
+             .filter(code=normalise_code(code), user=None).first())
+    if token is None:
+        return _refusal(request, UNKNOWN, 404)
+    return _sheet(request, token, request.path)
+
+
+@login_required
+def vote_named(request, ballot_id: int):
+    """A named rater (e.g. the assessment team) votes logged in with the token issued to them."""
+    token = (BallotToken.objects.select_related("category__ballot")
+             .filter(category__ballot_id=ballot_id, user=request.user).first())
+    if token is None:
+        raise Http404
+    return _sheet(request, token, request.path)
+
+
+def vote_done(request):
+    return render(request, "kaoping/ballots/done.html", {})
+
+
+@login_required
+def my_ballots(request):
+    """Ballots where the user is a named rater."""
+    tokens = (BallotToken.objects.filter(user=request.user)
+              .select_related("category__ballot__assessment").order_by("-id"))
+    return render(request, "kaoping/ballots/mine.html", {"tokens": tokens})
+
+
+urlpatterns = [
+    path("assessments/<int:assessment_id>/ballots/", ballot_list, name="ballot_list"),
+    path("assessments/<int:assessment_id>/ballots/new/", ballot_create, name="ballot_create"),
+    path("ballots/<int:ballot_id>/", ballot_detail, name="ballot_detail"),
+    path("ballots/<int:ballot_id>/codes/", ballot_codes, name="ballot_codes"),
+    path("ballots/<int:ballot_id>/issue/", ballot_issue, name="ballot_issue"),
+    path("ballots/<int:ballot_id>/close/", ballot_close, name="ballot_close"),
+    path("ballots/<int:ballot_id>/vote/", vote_named, name="vote_named"),
+    path("ballots/mine/", my_ballots, name="my_ballots"),
+    path("vote/", vote_start, name="vote_start"),
+    path("vote/done/", vote_done, name="vote_done"),
+    path("vote/<str:code>/", vote, name="vote"),
+]
