@@ -7,10 +7,23 @@ URLs do not reveal what exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Assessment, Membership, Organisation, Record, Role
+from .models import (
+    Assessment,
+    Ballot,
+    Evidence,
+    Membership,
+    Organisation,
+    Period,
+    Record,
+    Role,
+    ScoringRun,
+)
 
 
 def memberships(user) -> list[Membership]:
@@ -72,15 +85,19 @@ def can_read_assessment(user, assessment: Assessment) -> bool:
     return any(u in units for u in reporter_units(user))
 
 
-def access_assessment(user, assessment_id: int, *, assess: bool = False) -> Assessment:
-    try:
-        assessment = Assessment.objects.select_related("organisation").get(pk=assessment_id)
-    except Assessment.DoesNotExist:
-        raise Http404 from None
-    ok = can_assess(user, assessment) if assess else can_read_assessment(user, assessment)
-    if not ok:
+def _fetch(queryset, pk, allowed: Callable[[Any], bool] | None = None):
+    """The object ``pk`` of ``queryset`` when ``allowed(obj)``; otherwise 404, the same
+    answer whether it is missing or forbidden."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None or (allowed is not None and not allowed(obj)):
         raise Http404
-    return assessment
+    return obj
+
+
+def access_assessment(user, assessment_id: int, *, assess: bool = False) -> Assessment:
+    allowed = can_assess if assess else can_read_assessment
+    return _fetch(Assessment.objects.select_related("organisation"), assessment_id,
+                  lambda a: allowed(user, a))
 
 
 def can_write_record(user, record: Record) -> bool:
@@ -92,17 +109,15 @@ def can_write_record(user, record: Record) -> bool:
             and record.unit_id in reporter_units(user))
 
 
+def can_read_record(user, record: Record) -> bool:
+    return (can_assess(user, record.assessment)
+            or record.unit_id in reporter_units(user)
+            or visible_organisations(user).filter(pk=record.unit_id).exists())
+
+
 def access_record(user, record_id: int, *, write: bool = False) -> Record:
-    try:
-        record = Record.objects.select_related("assessment", "unit", "period").get(pk=record_id)
-    except Record.DoesNotExist:
-        raise Http404 from None
-    readable = (can_assess(user, record.assessment)
-                or record.unit_id in reporter_units(user)
-                or visible_organisations(user).filter(pk=record.unit_id).exists())
-    if not readable or (write and not can_write_record(user, record)):
-        raise Http404
-    return record
+    return _fetch(Record.objects.select_related("assessment", "unit", "period"), record_id,
+                  lambda r: can_read_record(user, r) and (not write or can_write_record(user, r)))
 
 
 # ---------------------------------------------------------------- periods, verification, results
@@ -133,41 +148,20 @@ def can_verify_record(user, record: Record) -> bool:
 
 
 def access_verifiable_record(user, record_id: int) -> Record:
-    try:
-        record = Record.objects.select_related("assessment__organisation", "unit",
-                                               "period").get(pk=record_id)
-    except Record.DoesNotExist:
-        raise Http404 from None
-    if not can_verify_record(user, record):
-        raise Http404
-    return record
+    return _fetch(Record.objects.select_related("assessment__organisation", "unit", "period"),
+                  record_id, lambda r: can_verify_record(user, r))
 
 
-def access_period(user, period_id: int, *, assess: bool = False):
-    from .models import Period
-
-    try:
-        period = Period.objects.select_related("assessment__organisation").get(pk=period_id)
-    except Period.DoesNotExist:
-        raise Http404 from None
-    a = period.assessment
-    if not (can_assess(user, a) if assess else can_read_assessment(user, a)):
-        raise Http404
-    return period
+def access_period(user, period_id: int, *, assess: bool = False) -> Period:
+    allowed = can_assess if assess else can_read_assessment
+    return _fetch(Period.objects.select_related("assessment__organisation"), period_id,
+                  lambda p: allowed(user, p.assessment))
 
 
-def access_scoring_run(user, run_id: int):
+def access_scoring_run(user, run_id: int) -> ScoringRun:
     """Scoring runs are the assessors' working results; units see only publications."""
-    from .models import ScoringRun
-
-    try:
-        run = ScoringRun.objects.select_related("assessment__organisation", "period").get(
-            pk=run_id)
-    except ScoringRun.DoesNotExist:
-        raise Http404 from None
-    if not can_assess(user, run.assessment):
-        raise Http404
-    return run
+    return _fetch(ScoringRun.objects.select_related("assessment__organisation", "period"),
+                  run_id, lambda run: can_assess(user, run.assessment))
 
 
 def can_read_unit_result(user, assessment: Assessment, organisation: Organisation) -> bool:
@@ -177,27 +171,16 @@ def can_read_unit_result(user, assessment: Assessment, organisation: Organisatio
 
 
 def access_unit(user, organisation_id: int) -> Organisation:
-    org = visible_organisations(user).filter(pk=organisation_id).first()
-    if org is None:
-        raise Http404
-    return org
+    return _fetch(visible_organisations(user), organisation_id)
 
 
 # ---------------------------------------------------------------- evaluation ballots
 
 
-def access_ballot(user, ballot_id: int):
+def access_ballot(user, ballot_id: int) -> Ballot:
     """A ballot, for the assessment staff of its assessment (raters reach theirs by token)."""
-    from .models import Ballot
-
-    try:
-        ballot = Ballot.objects.select_related("assessment__organisation", "period").get(
-            pk=ballot_id)
-    except Ballot.DoesNotExist:
-        raise Http404 from None
-    if not can_assess(user, ballot.assessment):
-        raise Http404
-    return ballot
+    return _fetch(Ballot.objects.select_related("assessment__organisation", "period"),
+                  ballot_id, lambda b: can_assess(user, b.assessment))
 
 
 # ---------------------------------------------------------------- the leaders' dashboard
@@ -211,13 +194,8 @@ def can_view_dashboard(user, assessment: Assessment) -> bool:
 
 
 def access_dashboard(user, assessment_id: int) -> Assessment:
-    try:
-        assessment = Assessment.objects.select_related("organisation").get(pk=assessment_id)
-    except Assessment.DoesNotExist:
-        raise Http404 from None
-    if not can_view_dashboard(user, assessment):
-        raise Http404
-    return assessment
+    return _fetch(Assessment.objects.select_related("organisation"), assessment_id,
+                  lambda a: can_view_dashboard(user, a))
 
 
 # ---------------------------------------------------------------- the tree and its people (系统管理员)
@@ -235,10 +213,7 @@ def administers(user, organisation: Organisation) -> bool:
 
 def access_organisation(user, organisation_id: int) -> Organisation:
     """An organisation inside the user's 系统管理员 subtrees."""
-    org = managed_organisations(user).filter(pk=organisation_id).first()
-    if org is None:
-        raise Http404
-    return org
+    return _fetch(managed_organisations(user), organisation_id)
 
 
 def managed_users(user) -> QuerySet:
@@ -252,32 +227,21 @@ def managed_users(user) -> QuerySet:
 def access_user(user, user_id: int, *, whole: bool = False):
     """A user holding a role inside the user's 系统管理员 subtrees; with ``whole``, every one
     of their roles must be inside (to reset their password or deactivate them)."""
-    target = managed_users(user).filter(pk=user_id).first()
-    if target is None or (whole and not all(
-            administers(user, m.organisation)
-            for m in Membership.objects.filter(user=target).select_related("organisation"))):
-        raise Http404
-    return target
+    return _fetch(managed_users(user), user_id, lambda target: not whole or all(
+        administers(user, m.organisation)
+        for m in Membership.objects.filter(user=target).select_related("organisation")))
 
 
 def access_membership(user, membership_id: int) -> Membership:
-    m = (Membership.objects.select_related("user", "organisation")
-         .filter(pk=membership_id, organisation__in=managed_organisations(user)).first())
-    if m is None:
-        raise Http404
-    return m
+    return _fetch(Membership.objects.select_related("user", "organisation")
+                  .filter(organisation__in=managed_organisations(user)), membership_id)
 
 
 # ---------------------------------------------------------------- evidence files
 
 
-def access_evidence(user, evidence_id: int, *, write: bool = False):
+def access_evidence(user, evidence_id: int, *, write: bool = False) -> Evidence:
     """An evidence file, for whoever may read (or, with ``write``, change) its record."""
-    from .models import Evidence
-
-    try:
-        evidence = Evidence.objects.get(pk=evidence_id)
-    except Evidence.DoesNotExist:
-        raise Http404 from None
+    evidence = _fetch(Evidence.objects.all(), evidence_id)
     evidence.record = access_record(user, evidence.record_id, write=write)
     return evidence
