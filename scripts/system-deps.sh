@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The Debian packages `make test` needs beyond Python: PostgreSQL (the second test run),
-# Chromium (the browser tests) and CJK fonts (so pages and screenshots show Chinese).
+# Chromium (the browser tests), CJK fonts (so pages, screenshots and PDFs show Chinese), the
+# Pango libraries WeasyPrint's wheel loads (the ballot code sheet PDF; as Debian's weasyprint
+# package depends on them) and poppler-utils (pdftotext/pdfinfo, to check PDFs in tests).
 # A machine that has them all installs nothing and never calls apt.
 set -euo pipefail
 
-packages=(postgresql chromium fonts-noto-cjk)
+packages=(postgresql chromium fonts-noto-cjk
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" != installed ]; then

@@ -307,5 +307,51 @@ class _Upload:
         return out
 
 
-__all__ = ["ImportedRow", "entrant_kinds", "entrant_scheme", "entrant_units", "read_upload",
-           "template_bytes"]
+# ------------------------------------------------------------------ one kind's sheet
+
+
+def figure_kinds(assessment: Assessment) -> list[str]:
+    """Kinds whose figures come from elsewhere as one number per unit (G 民意调查 from the
+    statistics bureau): entered by the assessing organisation, one typed field, a number."""
+    out = []
+    for kind, spec in assessment.scheme.records.items():
+        typed = [f for f in spec.fields if f.auto is None]
+        if (spec.entered_by == "assessor" and len(typed) == 1
+                and typed[0].type in ("number", "integer")):
+            out.append(kind)
+    return out
+
+
+def read_kind_upload(user, assessment: Assessment, period: Period, kind: str, upload, *,
+                     today: dt.date) -> list[ImportedRow]:
+    """The records of ``kind`` in an uploaded one-sheet workbook (e.g. 单位 | 得分), checked
+    cell by cell as a template upload is; or ``InputError`` with every problem.
+
+    The sheet named after the kind is read when there is one, else the workbook's first sheet
+    (a file as the statistics bureau sends it); places are named by the sheet's own title.
+    """
+    name = getattr(upload, "name", None) or "工作簿"
+    try:
+        wb = load_workbook(upload, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise InputError([Problem(name, "无法打开工作簿（须是 .xlsx 文件）")]) from None
+    try:
+        reader = _Upload(user, assessment, period, wb, name, today)
+        if kind not in reader.kinds:
+            raise InputError([Problem(name, f"不能导入「{kind}」的记录")])
+        reader.kinds = [kind]
+        sheet = record_sheets(assessment.scheme)[kind]
+        ws = wb[reader.names[sheet]] if sheet in reader.names else wb.worksheets[0]
+        raw = sheet_table(ws, kind, reader.problems)
+        rows = reader.records(kind, raw) if reader.header_ok(kind, raw) else []
+        if not rows and not reader.problems:
+            reader.problems.append(Problem(ws.title, "表中没有记录（第 1 行是表头，从第 2 行起每行一个单位）"))
+        if reader.problems:
+            raise InputError(sorted(reader.problems, key=reader.order))
+        return rows
+    finally:
+        wb.close()
+
+
+__all__ = ["ImportedRow", "entrant_kinds", "entrant_scheme", "entrant_units", "figure_kinds",
+           "read_kind_upload", "read_upload", "template_bytes"]

@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..recordcheck import Candidate, check, kind_periods
 from .base import ActionError, audit
-from .records import check_open, snapshot
+from .records import ProblemsRefused, check_open, snapshot
 
 #: no 0/O, 1/I/L: a code read off paper is typed without doubt
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -512,8 +512,50 @@ def do_close_ballot(actor, ballot: Ballot, *, now=None) -> list[Record]:
     return created
 
 
+# ------------------------------------------------------------------ figures gathered elsewhere
+
+
+@transaction.atomic
+def do_import_figures(actor, assessment: Assessment, period: Period, kind: str, upload
+                      ) -> list[Record]:
+    """Import survey figures gathered elsewhere (G 民意调查 from the statistics bureau): an
+    Excel sheet of 单位 → 得分, checked cell by cell by the engine, all or none. The records
+    are accepted (已核查) at once, entered by the assessor, one audit row each."""
+    from ..workbooks import figure_kinds, read_kind_upload
+
+    if not can_assess(actor, assessment):
+        raise ActionError("只有考核管理员可以导入测评数据")
+    if kind not in figure_kinds(assessment):
+        raise ActionError(f"「{kind}」不是可导入得分的记录种类", {"kind": "请选择记录种类"})
+    if period.assessment_id != assessment.pk:
+        raise ActionError("考核期不属于该考核", {"period": "无效"})
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    check_open(period)
+    now = timezone.now()
+    try:
+        rows = read_kind_upload(actor, assessment, period, kind, upload,
+                                today=timezone.localdate(now))
+    except InputError as exc:
+        problems = [str(p) for p in exc.problems]
+        raise ProblemsRefused(f"工作表有 {len(problems)} 处问题，没有导入任何记录",
+                              problems) from None
+    units = {o.pk: o for o in Organisation.objects.filter(pk__in={r.unit_id for r in rows})}
+    name = getattr(upload, "name", "")
+    created = []
+    for row in rows:
+        record = Record.objects.create(
+            assessment=assessment, period=period, kind=row.kind, unit=units[row.unit_id],
+            scheme_period=row.scheme_period, data=row.values, status=Record.Status.ACCEPTED,
+            submitted_at=now, created_by=actor)
+        audit(actor, "record.import", record, organisation=record.unit, after=snapshot(record),
+              reason=f"导入「{kind}」得分 {name}".rstrip())
+        created.append(record)
+    return created
+
+
 __all__ = ["CLOSED", "CODE_ALPHABET", "CODE_LENGTH", "NOT_OPEN", "UNKNOWN", "USED",
            "CategorySpec", "ballot_defaults", "check_sheet", "describe", "do_cast_ballot",
-           "do_close_ballot", "do_create_ballot", "do_issue_tokens", "new_code",
-           "normalise_code", "parse_sheet", "quota_limits", "rated_units", "result_rows",
+           "do_close_ballot", "do_create_ballot", "do_import_figures", "do_issue_tokens",
+           "new_code", "normalise_code", "parse_sheet", "quota_limits", "rated_units", "result_rows",
            "window_problem"]
+

@@ -8,13 +8,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from .. import ballot_results
+from .. import ballot_results, codesheet
 from ..access import access_assessment, access_ballot
 from ..actions.ballots import (
     UNKNOWN,
@@ -24,6 +25,7 @@ from ..actions.ballots import (
     do_cast_ballot,
     do_close_ballot,
     do_create_ballot,
+    do_import_figures,
     do_issue_tokens,
     normalise_code,
     parse_sheet,
@@ -33,7 +35,9 @@ from ..actions.ballots import (
     window_problem,
 )
 from ..actions.base import ActionError
+from ..actions.records import ProblemsRefused
 from ..models import Ballot, BallotToken
+from ..workbooks import figure_kinds
 
 # ------------------------------------------------------------------ parsing the set-up form
 
@@ -104,7 +108,7 @@ def ballot_list(request, assessment_id: int):
     assessment = access_assessment(request.user, assessment_id, assess=True)
     kinds = [k for k, spec in assessment.scheme.records.items() if spec.entered_by == "assessor"]
     return render(request, "kaoping/ballots/list.html", {
-        "assessment": assessment, "kinds": kinds,
+        "assessment": assessment, "kinds": kinds, "figure_kinds": figure_kinds(assessment),
         "ballots": assessment.ballots.select_related("period")})
 
 
@@ -183,13 +187,27 @@ def ballot_detail(request, ballot_id: int):
 
 @login_required
 def ballot_codes(request, ballot_id: int):
-    """The anonymous codes still unused, for printing (the QR sheet is to come)."""
+    """The anonymous codes still unused, as a list (the QR sheet is ``codes.pdf``)."""
     ballot = access_ballot(request.user, ballot_id)
     tokens = (BallotToken.objects.filter(category__ballot=ballot, user=None, used=False)
               .select_related("category").order_by("category__position", "code"))
     return render(request, "kaoping/ballots/codes.html", {
         "ballot": ballot, "tokens": tokens,
         "vote_url": request.build_absolute_uri("/vote/")})
+
+
+@login_required
+def ballot_codes_pdf(request, ballot_id: int):
+    """The unused anonymous codes as a printable A4 PDF of cards: QR code, code, ballot, category."""
+    ballot = access_ballot(request.user, ballot_id)
+    html = codesheet.sheet_html(
+        ballot, codesheet.unused_codes(ballot),
+        lambda code: request.build_absolute_uri(f"/vote/{code}/"),
+        request.build_absolute_uri("/vote/"))
+    response = HttpResponse(codesheet.sheet_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"{ballot.title}-投票码.pdf")
+    return response
 
 
 @login_required
@@ -223,6 +241,41 @@ def ballot_close(request, ballot_id: int):
         return redirect("ballot_detail", ballot.pk)
     messages.success(request, f"测评已结束，已写入 {len(records)} 条「{ballot.kind}」记录")
     return redirect("ballot_detail", ballot.pk)
+
+
+@login_required
+def figures_import(request, assessment_id: int):
+    """Survey figures gathered elsewhere (G 民意调查): an Excel sheet of 单位 | 得分."""
+    assessment = access_assessment(request.user, assessment_id, assess=True)
+    kinds = figure_kinds(assessment)
+    if not kinds:
+        raise Http404
+    periods = list(assessment.periods.all())
+    p = request.POST if request.method == "POST" else request.GET
+    kind = p.get("kind") if p.get("kind") in kinds else kinds[0]
+    period = next((x for x in periods if str(x.pk) == p.get("period")), None)
+    context = {"assessment": assessment, "kinds": kinds, "kind": kind, "periods": periods,
+               "period": period or (periods[-1] if periods else None), "problems": [],
+               "field": next(f for f in assessment.scheme.records[kind].fields
+                             if f.auto is None)}
+    if request.method != "POST":
+        return render(request, "kaoping/ballots/figures.html", context)
+    upload = request.FILES.get("file")
+    try:
+        if period is None:
+            raise ActionError("请选择考核期")
+        if upload is None:
+            raise ActionError("请选择要导入的 Excel 工作簿（.xlsx）")
+        created = do_import_figures(request.user, assessment, period, p.get("kind", ""),
+                                    upload)
+    except ProblemsRefused as e:
+        context.update(error=e.message, problems=e.problems)
+        return render(request, "kaoping/ballots/figures.html", context, status=400)
+    except ActionError as e:
+        context["error"] = e.message
+        return render(request, "kaoping/ballots/figures.html", context, status=400)
+    messages.success(request, f"已导入 {len(created)} 条「{kind}」记录（已核查）")
+    return redirect("ballot_list", assessment.pk)
 
 
 # ------------------------------------------------------------------ voting
@@ -308,8 +361,10 @@ def my_ballots(request):
 urlpatterns = [
     path("assessments/<int:assessment_id>/ballots/", ballot_list, name="ballot_list"),
     path("assessments/<int:assessment_id>/ballots/new/", ballot_create, name="ballot_create"),
+    path("assessments/<int:assessment_id>/figures/", figures_import, name="figures_import"),
     path("ballots/<int:ballot_id>/", ballot_detail, name="ballot_detail"),
     path("ballots/<int:ballot_id>/codes/", ballot_codes, name="ballot_codes"),
+    path("ballots/<int:ballot_id>/codes.pdf", ballot_codes_pdf, name="ballot_codes_pdf"),
     path("ballots/<int:ballot_id>/issue/", ballot_issue, name="ballot_issue"),
     path("ballots/<int:ballot_id>/close/", ballot_close, name="ballot_close"),
     path("ballots/<int:ballot_id>/vote/", vote_named, name="vote_named"),
