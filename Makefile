@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # where `make run` serves the web application
 BIND   ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres system-deps lint bench bench-web clean
+.PHONY: run test test-sqlite test-postgres system-deps lint bench bench-web bench-votes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(STAMP)
 # Deadline day: N reporters submitting at once against gunicorn, on SQLite and PostgreSQL.
 bench-web: system-deps $(STAMP)
 	bash scripts/with-postgres.sh $(BIN)/python bench/web_load.py
+
+# A meeting of 1,000 raters voting at once on a ballot, against gunicorn, on SQLite and PostgreSQL.
+bench-votes: system-deps $(STAMP)
+	bash scripts/with-postgres.sh $(BIN)/python bench/vote_load.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis test-artifacts

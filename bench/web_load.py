@@ -40,99 +40,32 @@ Exit status: 0 when every run had no error and no lost submission, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+
+from harness import Response, Session, free_port, pg_admin, server_errors, start_gunicorn, stats
+from harness import django_setup as _django
+from harness import stop as stop_server
+from harness import wait_ready as _wait_ready
+from harness import with_db as _with_db
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Bench-2026-deadline"
 KIND = "数量任务"
-REQUEST_TIMEOUT = 600  # seconds for one request: the login wave of 500 queues for minutes
 RUN_TIMEOUT = 1800  # seconds for one run, set-up excluded
 PHASES = ("burst", "paced")
 
 
-# ---------------------------------------------------------------------- the HTTP client
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # a redirect comes back as an HTTPError with its Location
-
-
-class _Form(HTMLParser):
-    """The CSRF token and the options of every select of a page."""
-
-    def __init__(self):
-        super().__init__()
-        self.csrf = ""
-        self.selects: dict[str, list[str]] = {}
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "input" and a.get("name") == "csrfmiddlewaretoken":
-            self.csrf = a.get("value") or ""
-        elif tag == "select":
-            self._select = a.get("name")
-            self.selects.setdefault(self._select or "", [])
-        elif tag == "option" and self._select is not None and a.get("value"):
-            self.selects[self._select].append(a["value"])
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-
-
-@dataclass
-class Response:
-    status: int
-    location: str
-    body: str
-    seconds: float
-    started: float = 0.0
-
-
-class Session:
-    """One browser: its own cookies, no keep-alive, redirects not followed."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
-
-    def request(self, path: str, data: dict | None = None) -> Response:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body)
-        start = time.perf_counter()
-        try:
-            with self.opener.open(req, timeout=REQUEST_TIMEOUT) as r:
-                text = r.read().decode("utf-8", "replace")
-                status, location = r.status, ""
-        except urllib.error.HTTPError as e:
-            text = e.read().decode("utf-8", "replace")
-            status, location = e.code, e.headers.get("Location", "")
-        return Response(status, location, text, time.perf_counter() - start, start)
-
-    def form(self, path: str) -> tuple[Response, _Form]:
-        r = self.request(path)
-        parsed = _Form()
-        parsed.feed(r.body)
-        return r, parsed
+# ---------------------------------------------------------------------- the clients
 
 
 class StepFailed(Exception):
@@ -245,48 +178,10 @@ def run_clients(base: str, job: dict, spread: float) -> list[Outcome]:
 # ---------------------------------------------------------------------- one run
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _child(args: list[str], env: dict, timeout: float = 900) -> dict:
     out = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, check=True,
                          capture_output=True, text=True, timeout=timeout)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _no_control_socket() -> list[str]:
-    """gunicorn ≥ 25 opens a control socket in ~/.gunicorn; runs side by side need none."""
-    from gunicorn.config import KNOWN_SETTINGS
-
-    known = any("--no-control-socket" in (s.cli or []) for s in KNOWN_SETTINGS)
-    return ["--no-control-socket"] if known else []
-
-
-def _wait_ready(base: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/login/", timeout=5) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within a minute")
-
-
-def _percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0–100)."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = max(1, -(-len(ordered) * p // 100))
-    return ordered[int(k) - 1]
 
 
 def one_run(database: str, n: int, options) -> dict:
@@ -298,7 +193,7 @@ def one_run(database: str, n: int, options) -> dict:
     db_name = ""
     if database == "postgres":
         db_name = f"kaoping_bench_{os.getpid()}_{n}"
-        _pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
+        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
         env["DATABASE_URL"] = _with_db(admin_url, db_name)
     else:
         env.pop("DATABASE_URL", None)
@@ -308,33 +203,22 @@ def one_run(database: str, n: int, options) -> dict:
         started = time.perf_counter()
         job = _child(["--setup", str(n)], env)
         setup_seconds = time.perf_counter() - started
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        with open(log, "w") as log_file:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "kaoping.web.wsgi", "--bind",
-                 f"127.0.0.1:{port}", "--workers", str(options.workers), "--threads",
-                 str(options.threads), "--backlog", "2048", "--timeout", "120",
-                 "--error-logfile", "-", "--access-logfile", str(access),
-                 "--access-logformat", "%(m)s %(U)s %(q)s %(s)s %(M)s", *_no_control_socket()],
-                env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+        proc = start_gunicorn(env, port, workers=options.workers, threads=options.threads,
+                              log=log, access=access,
+                              access_format="%(m)s %(U)s %(q)s %(s)s %(M)s")
         _wait_ready(base, proc)
         started = time.perf_counter()
         outcomes = run_clients(base, job, options.spread)
         wall = time.perf_counter() - started
         counts = _child(["--count", str(job["assessment"])], env)
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        server_errors = _server_errors(log)
+        stop_server(proc)
+        n_server_errors = server_errors(log)
         server_times = _server_times(access)
         if db_name:
-            _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         if options.keep:
             print(f"  (kept {tmp})", file=sys.stderr)
         else:
@@ -344,23 +228,17 @@ def one_run(database: str, n: int, options) -> dict:
               "threads": options.threads, "spread_s": options.spread,
               "setup_s": round(setup_seconds, 1), "wall_s": round(wall, 1),
               "errors": len(errors), "error_samples": errors[:5],
-              "server_errors": server_errors, "records_submitted": counts["submitted"],
+              "server_errors": n_server_errors, "records_submitted": counts["submitted"],
               "records_total": counts["total"], "lost": 2 * n - counts["submitted"],
               "late": counts["late"]}
     for step in ("login", "burst_form", "burst_submit", "paced_form", "paced_submit"):
-        result[step] = _stats([o.timings[step] for o in outcomes if step in o.timings])
+        result[step] = stats([o.timings[step] for o in outcomes if step in o.timings])
     starts = [o.timings["burst_start"] for o in outcomes if "burst_end" in o.timings]
     ends = [o.timings["burst_end"] for o in outcomes if "burst_end" in o.timings]
     if starts:
         result["burst_per_s"] = round(len(ends) / max(1e-9, max(ends) - min(starts)), 1)
-    result["server"] = {key: _stats(values) for key, values in server_times.items()}
+    result["server"] = {key: stats(values) for key, values in server_times.items()}
     return result
-
-
-def _stats(seconds: list[float]) -> dict:
-    return {"count": len(seconds), "p50_ms": round(1000 * _percentile(seconds, 50)),
-            "p95_ms": round(1000 * _percentile(seconds, 95)),
-            "max_ms": round(1000 * max(seconds)) if seconds else None}
 
 
 def _server_times(access: Path) -> dict[str, list[float]]:
@@ -384,37 +262,7 @@ def _server_times(access: Path) -> dict[str, list[float]]:
     return times
 
 
-def _server_errors(log: Path) -> int:
-    try:
-        text = log.read_text(errors="replace")
-    except OSError:
-        return 0
-    return text.count("Traceback") + text.count("[CRITICAL]")
-
-
-def _with_db(url: str, name: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                         password=urllib.parse.unquote(parts.password or ""),
-                         dbname=parts.path.lstrip("/") or "postgres", autocommit=True) as c:
-        c.execute(sql)
-
-
 # ---------------------------------------------------------------------- child processes
-
-
-def _django():
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 def setup(n: int) -> dict:

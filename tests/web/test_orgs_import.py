@@ -55,7 +55,7 @@ def test_three_levels_in_any_order(login, world):
     assert (branch.category, branch.secretary, branch.affairs_worker, branch.member_count) == (
         "党支部", "张三", "李四", 15)
     assert (new.member_count, four.member_count, group.member_count) == (120, 9, None)
-    assert group.path == f"/{world.county.pk}/{new.pk}/{branch.pk}/{group.pk}/"
+    assert group.path == f"/{world.county.pk:010d}/{new.pk:010d}/{branch.pk:010d}/{group.pk:010d}/"
     for org in Organisation.objects.all():
         assert org.path == org.compute_path()
     entries = AuditEntry.objects.filter(action="organisation.create", actor=world.alice)

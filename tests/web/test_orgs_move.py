@@ -33,9 +33,9 @@ def test_move_rewrites_the_paths_of_the_whole_subtree(login, world, deep):
     study.refresh_from_db()
     assert world.b1.parent == new
     c, n, b = world.county.pk, new.pk, world.b1.pk
-    assert world.b1.path == f"/{c}/{n}/{b}/"
-    assert group.path == f"/{c}/{n}/{b}/{group.pk}/"
-    assert study.path == f"/{c}/{n}/{b}/{group.pk}/{study.pk}/"
+    assert world.b1.path == f"/{c:010d}/{n:010d}/{b:010d}/"
+    assert group.path == f"/{c:010d}/{n:010d}/{b:010d}/{group.pk:010d}/"
+    assert study.path == f"/{c:010d}/{n:010d}/{b:010d}/{group.pk:010d}/{study.pk:010d}/"
     assert set(new.subtree()) == {new, world.b1, group, study}
     assert set(world.organ.subtree()) == {world.organ, world.b2}
     _paths_are_right()

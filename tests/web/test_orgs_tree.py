@@ -32,7 +32,7 @@ def test_create_under_a_parent(login, world):
     org = Organisation.objects.get(name="三支部")
     assert (org.parent, org.category, org.secretary, org.affairs_worker, org.member_count) == (
         world.organ, "党支部", "赵书记", "钱干事", 17)
-    assert org.path == f"{world.organ.path}{org.pk}/"
+    assert org.path == f"{world.organ.path}{org.pk:010d}/"
     entry = AuditEntry.objects.get(action="organisation.create", object_id=str(org.pk))
     assert entry.actor == world.alice and entry.organisation == org
 
@@ -95,3 +95,13 @@ def test_delete_refuses_what_is_still_referred_to(login, world):
     r = client.post(reverse("org_delete", args=[world.b1.pk]))  # carol's unit
     assert r.status_code == 400 and "角色（1）" in r.content.decode()
     assert Organisation.objects.count() == before
+
+
+def test_ordering_by_path_is_tree_order(world):
+    # ids 2 and 10 under one parent: as text "/…/10/" would sort before "/…/2/"
+    from kaoping.web.actions.orgs import do_create_organisation
+    from kaoping.web.models import Organisation
+
+    made = [do_create_organisation(world.alice, name=f"支部{i}", parent=world.b2) for i in range(1, 13)]
+    listed = list(Organisation.objects.filter(parent=world.b2).order_by("path"))
+    assert listed == made

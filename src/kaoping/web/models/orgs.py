@@ -15,7 +15,9 @@ class Organisation(models.Model):
     secretary = models.CharField("书记", max_length=50, blank=True)
     affairs_worker = models.CharField("党务工作者", max_length=50, blank=True)
     member_count = models.PositiveIntegerField("党员数", null=True, blank=True)
-    #: "/1/4/9/": the ids from the root down, so a subtree is one indexed prefix query
+    #: "/0000000001/0000000004/": the ids from the root down, so a subtree is one indexed
+    #: prefix query; zero-padded so that ordering by path is tree order (a parent, then its
+    #: children in the order they were made), not text order ("10" before "2")
     path = models.CharField(max_length=500, db_index=True, editable=False, default="")
 
     class Meta:
@@ -42,4 +44,4 @@ class Organisation(models.Model):
         return self.path.startswith(other.path)
 
     def compute_path(self) -> str:
-        return (self.parent.path if self.parent else "/") + f"{self.pk}/"
+        return (self.parent.path if self.parent else "/") + f"{self.pk:010d}/"

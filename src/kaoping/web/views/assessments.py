@@ -123,7 +123,7 @@ def resolve_scheme(request) -> SchemeSource:
 
 def tree_order(orgs) -> list[Organisation]:
     """Organisations in tree order, siblings in the order they were made."""
-    return sorted(orgs, key=lambda o: [int(x) for x in o.path.strip("/").split("/") if x])
+    return sorted(orgs, key=lambda o: o.path)  # zero-padded ids: text order is tree order
 
 
 def _indent(org: Organisation, top: Organisation) -> int:

@@ -1,0 +1,204 @@
+"""What the web benchmarks share (bench/web_load.py, bench/vote_load.py): a urllib client
+with its own cookies, gunicorn on a free loopback port, a temporary PostgreSQL database,
+Django set-up in a child process, and the percentile arithmetic.
+
+The scripts are run as ``python bench/<script>.py``: this folder is then on ``sys.path``,
+so they ``import harness``."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUEST_TIMEOUT = 600  # seconds for one request: a wave of hundreds queues for minutes
+
+
+# ---------------------------------------------------------------------- the HTTP client
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect comes back as an HTTPError with its Location
+
+
+class Form(HTMLParser):
+    """The CSRF token, the options of every select and the values of every radio group of
+    a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.csrf = ""
+        self.selects: dict[str, list[str]] = {}
+        self.radios: dict[str, list[str]] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") == "csrfmiddlewaretoken":
+            self.csrf = a.get("value") or ""
+        elif tag == "input" and a.get("type") == "radio" and a.get("name"):
+            self.radios.setdefault(a["name"], []).append(a.get("value") or "")
+        elif tag == "select":
+            self._select = a.get("name")
+            self.selects.setdefault(self._select or "", [])
+        elif tag == "option" and self._select is not None and a.get("value"):
+            self.selects[self._select].append(a["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+@dataclass
+class Response:
+    status: int
+    location: str
+    body: str
+    seconds: float
+    started: float = 0.0
+
+
+class Session:
+    """One browser: its own cookies, no keep-alive, redirects not followed."""
+
+    def __init__(self, base: str, timeout: float = REQUEST_TIMEOUT):
+        self.base = base
+        self.timeout = timeout
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+
+    def request(self, path: str, data: dict | None = None) -> Response:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body)
+        start = time.perf_counter()
+        try:
+            with self.opener.open(req, timeout=self.timeout) as r:
+                text = r.read().decode("utf-8", "replace")
+                status, location = r.status, ""
+        except urllib.error.HTTPError as e:
+            text = e.read().decode("utf-8", "replace")
+            status, location = e.code, e.headers.get("Location", "")
+        return Response(status, location, text, time.perf_counter() - start, start)
+
+    def form(self, path: str) -> tuple[Response, Form]:
+        r = self.request(path)
+        parsed = Form()
+        parsed.feed(r.body)
+        return r, parsed
+
+
+# ---------------------------------------------------------------------- the server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def no_control_socket() -> list[str]:
+    """gunicorn ≥ 25 opens a control socket in ~/.gunicorn; runs side by side need none."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    known = any("--no-control-socket" in (s.cli or []) for s in KNOWN_SETTINGS)
+    return ["--no-control-socket"] if known else []
+
+
+def start_gunicorn(env: dict, port: int, *, workers: int, threads: int, log: Path,
+                   access: Path, access_format: str) -> subprocess.Popen:
+    """gunicorn serving the application on 127.0.0.1:``port`` (its output to ``log``)."""
+    with open(log, "w") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "kaoping.web.wsgi", "--bind",
+             f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+             "--backlog", "2048", "--timeout", "120", "--error-logfile", "-",
+             "--access-logfile", str(access), "--access-logformat", access_format,
+             *no_control_socket()],
+            env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_ready(base: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/login/", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def server_errors(log: Path) -> int:
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return 0
+    return text.count("Traceback") + text.count("[CRITICAL]")
+
+
+# ---------------------------------------------------------------------- databases, Django
+
+
+def with_db(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+                         password=urllib.parse.unquote(parts.password or ""),
+                         dbname=parts.path.lstrip("/") or "postgres", autocommit=True) as c:
+        c.execute(sql)
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+# ---------------------------------------------------------------------- figures
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0–100)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(k) - 1]
+
+
+def stats(seconds: list[float]) -> dict:
+    return {"count": len(seconds), "p50_ms": round(1000 * percentile(seconds, 50)),
+            "p95_ms": round(1000 * percentile(seconds, 95)),
+            "max_ms": round(1000 * max(seconds)) if seconds else None}
