@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from kaoping.engine import explain
 from kaoping.web.actions.ballots import (
     CategorySpec,
     ballot_defaults,
@@ -61,6 +62,10 @@ def test_ten_raters_give_the_quarter_its_score(setup):
     i1, i2 = outcome.result.index_of("一支部"), outcome.result.index_of("二支部")
     assert float(democratic[i1].sum()) == pytest.approx(0.94)
     assert float(democratic[i2].sum()) == pytest.approx(0.88)
+    # … and the unit's explanation shows the ballot's record behind the quarter's score
+    text = explain(outcome.result, "一支部").to_text()
+    assert "第1季度 民主测评成绩 = 0.94" in text
+    assert "民主测评：得分 0.94 → 0.94" in text
 
 
 def test_closing_twice_is_refused(setup):
