@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # where `make run` serves the web application
 BIND   ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres system-deps lint bench bench-web bench-votes clean
+.PHONY: run test test-sqlite test-postgres system-deps runtime-deps lint bench bench-web bench-votes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 # The web application with the demo data, on http://$(BIND) (Ctrl-C stops it).
 # The demo is loaded only into an empty database; the accounts are printed each time.
-run: $(STAMP)
+run: runtime-deps $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo "党建考评已启动：http://$(BIND)/ （Ctrl-C 停止）"
@@ -40,6 +40,10 @@ test-postgres: system-deps $(STAMP)
 
 system-deps:
 	@bash scripts/system-deps.sh
+
+# what the running application needs of Debian: CJK fonts and the PDF libraries
+runtime-deps:
+	@bash scripts/system-deps.sh run
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -4,17 +4,23 @@
 # Pango libraries WeasyPrint's wheel loads (the ballot code sheet PDF; as Debian's weasyprint
 # package depends on them) and poppler-utils (pdftotext/pdfinfo, to check PDFs in tests).
 # A machine that has them all installs nothing and never calls apt.
+#
+# `system-deps.sh run` installs only what the running application needs (fonts and the
+# PDF libraries), for `make run`; without an argument, everything `make test` needs.
 set -euo pipefail
 
-packages=(postgresql chromium fonts-noto-cjk
-          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info poppler-utils)
+packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info)
+if [ "${1:-test}" != run ]; then
+  packages+=(postgresql chromium poppler-utils)
+fi
 missing=()
 for p in "${packages[@]}"; do
   if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" != installed ]; then
     missing+=("$p")
   fi
 done
-if ! command -v chromium >/dev/null 2>&1 && [[ " ${missing[*]} " != *" chromium "* ]]; then
+if [ "${1:-test}" != run ] && ! command -v chromium >/dev/null 2>&1 \
+    && [[ " ${missing[*]} " != *" chromium "* ]]; then
   missing+=(chromium)
 fi
 # `python3 -m venv` needs ensurepip, which Debian ships separately
