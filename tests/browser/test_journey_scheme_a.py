@@ -174,8 +174,10 @@ def test_scheme_a_from_set_up_to_revision_2(tree, live_server, page, log_in, scr
     jan, feb = section(page, "1月"), section(page, "2月")
     expect(jan.locator("summary")).to_contain_text("已逾期 2 天")
     expect(feb.locator("summary")).to_contain_text("还剩 10 天")
-    jan.locator("summary").click()  # an earlier period is folded to a line
+    # an overdue month with nothing reported is open, and listed before the current month
     expect(jan).to_have_attribute("open", "")
+    expect(page.locator("details.period-section").first.locator("summary")).to_contain_text(
+        f"{NAME} · 1月")
     screenshot(page, "journey/02-reporter-todo")
     new_record(page, jan)
     expect(page.get_by_label("月份")).to_have_value("1")

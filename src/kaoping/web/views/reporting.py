@@ -185,11 +185,12 @@ def reporting_home(request):
                              "days_left": (p.deadline - today).days, "blocks": blocks,
                              "counts": counts,
                              "empty_kinds": sum(1 for b in blocks if not b.rows),
-                             # the current period, and any with drafts or returned records,
-                             # open; earlier ones folded to a line
-                             "open": p == current or pending})
-    # what needs acting on first: periods with drafts or returned records and the current
-    # one (open), then the earlier periods (folded), each group by deadline
+                             # open: the current period, any with drafts or returned
+                             # records, and any overdue with nothing reported at all;
+                             # earlier periods that are complete fold to a line
+                             "open": p == current or pending or all(not b.rows for b in blocks)})
+    # what needs acting on first: the open periods, overdue ones (earliest deadline) before
+    # the current one, then the folded ones
     sections.sort(key=lambda s: (not s["open"], s["period"].deadline))
     returned = (Record.objects.filter(unit_id__in=mine, status=Record.Status.RETURNED,
                                       period__state=Period.State.OPEN)
