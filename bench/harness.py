@@ -8,14 +8,19 @@ so they ``import harness``."""
 from __future__ import annotations
 
 import http.cookiejar
+import json
+import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -159,6 +164,72 @@ def server_errors(log: Path) -> int:
     except OSError:
         return 0
     return text.count("Traceback") + text.count("[CRITICAL]")
+
+
+# ---------------------------------------------------------------------- a run's site
+
+
+@dataclass
+class Site:
+    """A run's fresh environment: its data folder and the variables the children get."""
+
+    env: dict
+    tmp: Path
+
+    @property
+    def log(self) -> Path:
+        return self.tmp / "gunicorn.log"
+
+    @property
+    def access(self) -> Path:
+        return self.tmp / "access.log"
+
+    def child(self, script: str, args: list[str], timeout: float = 900) -> dict:
+        """Run ``script`` with ``args`` in this site; its last output line is JSON."""
+        out = subprocess.run([sys.executable, script, *args], env=self.env, cwd=ROOT,
+                             check=True, capture_output=True, text=True, timeout=timeout)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def fresh_site(database: str, tag: str, *, keep: bool = False):
+    """A temporary data folder and, for PostgreSQL, a temporary database on the server that
+    ``DATABASE_URL`` names; both are removed afterwards (the folder kept with ``keep``)."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"kaoping-{tag}-"))
+    env = {**os.environ, "KAOPING_DATA": str(tmp), "KAOPING_LOG_LEVEL": "ERROR",
+           "DJANGO_SETTINGS_MODULE": "kaoping.web.settings", "PYTHONUNBUFFERED": "1"}
+    env.pop("KAOPING_DEBUG", None)
+    admin_url = os.environ.get("DATABASE_URL", "")
+    db_name = ""
+    if database == "postgres":
+        db_name = f"kaoping_{tag}_{os.getpid()}_{int(time.time() * 1000) % 10**9}"
+        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
+        env["DATABASE_URL"] = with_db(admin_url, db_name)
+    else:
+        env.pop("DATABASE_URL", None)
+    try:
+        yield Site(env, tmp)
+    finally:
+        if db_name:
+            pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        if keep:
+            print(f"  (kept {tmp})", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def serving(site: Site, *, workers: int, threads: int, access_format: str):
+    """gunicorn on a free loopback port for ``site``; yields its base URL, stops it after."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_gunicorn(site.env, port, workers=workers, threads=threads, log=site.log,
+                          access=site.access, access_format=access_format)
+    try:
+        wait_ready(base, proc)
+        yield base
+    finally:
+        stop(proc)
 
 
 # ---------------------------------------------------------------------- databases, Django

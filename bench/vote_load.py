@@ -34,10 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,14 +43,10 @@ from pathlib import Path
 from harness import (
     Session,
     django_setup,
-    free_port,
-    pg_admin,
+    fresh_site,
     server_errors,
-    start_gunicorn,
+    serving,
     stats,
-    stop,
-    wait_ready,
-    with_db,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,12 +118,6 @@ def run_clients(base: str, codes: list[str], spread: float) -> tuple[list[Outcom
 # ---------------------------------------------------------------------- one run
 
 
-def _child(args: list[str], env: dict, timeout: float = 900) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, check=True,
-                         capture_output=True, text=True, timeout=timeout)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def _post_times(access: Path) -> list[float]:
     """gunicorn's own time of each vote POST (time in the worker, without the listen queue)."""
     try:
@@ -147,41 +134,16 @@ def _post_times(access: Path) -> list[float]:
 
 
 def one_run(database: str, n: int, options) -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="kaoping-votes-"))
-    env = {**os.environ, "KAOPING_DATA": str(tmp), "KAOPING_LOG_LEVEL": "ERROR",
-           "DJANGO_SETTINGS_MODULE": "kaoping.web.settings", "PYTHONUNBUFFERED": "1"}
-    env.pop("KAOPING_DEBUG", None)
-    admin_url = os.environ.get("DATABASE_URL", "")
-    db_name = ""
-    if database == "postgres":
-        db_name = f"kaoping_votes_{os.getpid()}_{n}"
-        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
-        env["DATABASE_URL"] = with_db(admin_url, db_name)
-    else:
-        env.pop("DATABASE_URL", None)
-    proc = None
-    log, access = tmp / "gunicorn.log", tmp / "access.log"
-    try:
+    with fresh_site(database, "votes", keep=options.keep) as site:
         started = time.perf_counter()
-        job = _child(["--setup", str(n), "--units", str(options.units)], env)
+        job = site.child(__file__, ["--setup", str(n), "--units", str(options.units)])
         setup_seconds = time.perf_counter() - started
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = start_gunicorn(env, port, workers=options.workers, threads=options.threads,
-                              log=log, access=access, access_format="%(m)s %(U)s %(s)s %(M)s")
-        wait_ready(base, proc)
-        outcomes, wall = run_clients(base, job["codes"], options.spread)
-        counts = _child(["--count", str(job["ballot"])], env)
-    finally:
-        stop(proc)
-        n_server_errors = server_errors(log)
-        post_times = _post_times(access)
-        if db_name:
-            pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        if options.keep:
-            print(f"  (kept {tmp})", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        with serving(site, workers=options.workers, threads=options.threads,
+                     access_format="%(m)s %(U)s %(s)s %(M)s") as base:
+            outcomes, wall = run_clients(base, job["codes"], options.spread)
+            counts = site.child(__file__, ["--count", str(job["ballot"])])
+        n_server_errors = server_errors(site.log)
+        post_times = _post_times(site.access)
     errors = [e for o in outcomes for e in o.errors]
     ok = sum(1 for o in outcomes if "post" in o.timings and not o.errors)
     ends = [o.timings["end"] for o in outcomes if "end" in o.timings]

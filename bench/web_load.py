@@ -42,21 +42,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import Response, Session, free_port, pg_admin, server_errors, start_gunicorn, stats
+from harness import Response, Session, fresh_site, server_errors, serving, stats
 from harness import django_setup as _django
-from harness import stop as stop_server
-from harness import wait_ready as _wait_ready
-from harness import with_db as _with_db
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Bench-2026-deadline"
@@ -178,51 +172,19 @@ def run_clients(base: str, job: dict, spread: float) -> list[Outcome]:
 # ---------------------------------------------------------------------- one run
 
 
-def _child(args: list[str], env: dict, timeout: float = 900) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, check=True,
-                         capture_output=True, text=True, timeout=timeout)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def one_run(database: str, n: int, options) -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="kaoping-bench-"))
-    env = {**os.environ, "KAOPING_DATA": str(tmp), "KAOPING_LOG_LEVEL": "ERROR",
-           "DJANGO_SETTINGS_MODULE": "kaoping.web.settings", "PYTHONUNBUFFERED": "1"}
-    env.pop("KAOPING_DEBUG", None)
-    admin_url = os.environ.get("DATABASE_URL", "")
-    db_name = ""
-    if database == "postgres":
-        db_name = f"kaoping_bench_{os.getpid()}_{n}"
-        pg_admin(admin_url, f'CREATE DATABASE "{db_name}"')
-        env["DATABASE_URL"] = _with_db(admin_url, db_name)
-    else:
-        env.pop("DATABASE_URL", None)
-    proc = None
-    log, access = tmp / "gunicorn.log", tmp / "access.log"
-    try:
+    with fresh_site(database, "bench", keep=options.keep) as site:
         started = time.perf_counter()
-        job = _child(["--setup", str(n)], env)
+        job = site.child(__file__, ["--setup", str(n)])
         setup_seconds = time.perf_counter() - started
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = start_gunicorn(env, port, workers=options.workers, threads=options.threads,
-                              log=log, access=access,
-                              access_format="%(m)s %(U)s %(q)s %(s)s %(M)s")
-        _wait_ready(base, proc)
-        started = time.perf_counter()
-        outcomes = run_clients(base, job, options.spread)
-        wall = time.perf_counter() - started
-        counts = _child(["--count", str(job["assessment"])], env)
-    finally:
-        stop_server(proc)
-        n_server_errors = server_errors(log)
-        server_times = _server_times(access)
-        if db_name:
-            pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        if options.keep:
-            print(f"  (kept {tmp})", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        with serving(site, workers=options.workers, threads=options.threads,
+                     access_format="%(m)s %(U)s %(q)s %(s)s %(M)s") as base:
+            started = time.perf_counter()
+            outcomes = run_clients(base, job, options.spread)
+            wall = time.perf_counter() - started
+            counts = site.child(__file__, ["--count", str(job["assessment"])])
+        n_server_errors = server_errors(site.log)
+        server_times = _server_times(site.access)
     errors = [e for o in outcomes for e in o.errors]
     result = {"database": database, "n": n, "workers": options.workers,
               "threads": options.threads, "spread_s": options.spread,
