@@ -123,6 +123,11 @@ class RecordKind(_Strict):
     #: who enters these records: the assessed unit (填报员) or the assessing organisation
     #: (考核管理员: deductions, showcase ranks, vetoes, corrections …)
     entered_by: Literal["unit", "assessor"] = "unit"
+    #: whether the kind is expected of every unit every period (``every_period``) or only
+    #: when something happened (``when_applicable``: an appeal, an innovation bonus, a
+    #: deduction). It decides what counts as missing or overdue on the progress board, the
+    #: to-do list and the reminders; scoring never reads it.
+    expected: Literal["every_period", "when_applicable"] = "every_period"
     item: str | None = None
     fields: list[RecordField] = []
     unique: list[list[str]] = []
