@@ -93,10 +93,14 @@ def test_create_through_the_page(ballot_assessment, world, login):
     a = ballot_assessment.make("d-leadership-teams", classes={"一支部": "镇街", "二支部": "镇街"})
     c = login(world.bob)
     form = c.get(f"/assessments/{a.pk}/ballots/new/?kind=述职评议")
-    assert "好=100" in form.text
+    # the scheme's grades, one row each
+    assert 'name="choice_label" value="好"' in form.text
+    assert 'name="choice_points" value="100"' in form.text
     data = {"kind": "述职评议", "title": "述职评议", "period": a.periods.get().pk,
-            "form": "choices", "choices": "好=100，较好=80，一般=60，差=40",
-            "categories": "常委 100 12", "opens_at": "2026-01-10T09:00",
+            "form": "choices", "choice_label": ["好", "较好", "一般", "差"],
+            "choice_points": ["100", "80", "60", "40"],
+            "cat_name": ["常委"], "cat_weight": ["100"], "cat_tokens": ["12"], "cat_target": [""],
+            "cat_raters": [""], "opens_at": "2026-01-10T09:00",
             "closes_at": "2026-01-10T12:00", "must_rate_all": "1", "write": "distribution",
             "choice_field": "档次", "count_field": "票数", "scale": "1",
             "units": [world.b1.pk, world.b2.pk]}

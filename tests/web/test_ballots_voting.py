@@ -114,3 +114,43 @@ def test_the_same_code_at_the_same_instant_counts_once(ballot_assessment):
     assert sorted(statuses) == [302, 409]
     assert BallotSheet.objects.filter(ballot=ballot).count() == 1
     assert BallotVote.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_waits_for_a_vote_under_way_and_counts_it(ballot_assessment):
+    """Votes hold the ballot in share mode, closing locks it for update: a close that starts
+    while a vote is being written waits for it, and the vote is in the frozen results."""
+    from django.db import transaction
+
+    from kaoping.web.actions.ballots import do_cast_ballot, do_close_ballot
+
+    k = ballot_assessment
+    w = k.world
+    ballot = _ballot(k)
+    token = BallotToken.objects.select_related("category").first()
+    writing, closed = threading.Event(), []
+
+    def vote():
+        try:
+            with transaction.atomic():
+                do_cast_ballot(token, {w.b1.pk: 0, w.b2.pk: 1})  # 好, 较好
+                writing.set()
+                threading.Event().wait(0.5)  # the vote's transaction is still open
+        finally:
+            connection.close()
+
+    def close():
+        try:
+            writing.wait(10)
+            closed.extend(do_close_ballot(w.bob, ballot))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote), threading.Thread(target=close)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # one sheet: 好 = 100 × 0.01 = 1.0 for 一支部, 较好 = 80 × 0.01 = 0.8 for 二支部
+    assert sorted((r.unit_id, r.data["得分"]) for r in closed) == [(w.b1.pk, 1.0),
+                                                                  (w.b2.pk, 0.8)]

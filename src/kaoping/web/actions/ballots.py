@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ...engine import InputError
@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..recordcheck import Candidate, check, kind_periods
 from .base import ActionError, audit
-from .records import ProblemsRefused, check_open, snapshot
+from .records import ProblemsRefused, _remove_files_after_commit, check_open, snapshot
 
 #: no 0/O, 1/I/L: a code read off paper is typed without doubt
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -79,28 +79,99 @@ def _points_by(scheme, kind: str) -> tuple[str, dict[str, float]] | None:
     return None
 
 
-def _weights(scheme, kind: str) -> dict[tuple[str, str], float]:
-    """(field, option) or (field, "") → weight, from a ``weighted`` measure over measures that
-    aggregate ``kind`` (D: 评价主体 领导自评 0.4 / 民主评议 0.6; F: the three rater fields)."""
-    parts: dict[str, tuple[str, str]] = {}
+@dataclass(frozen=True)
+class SharePart:
+    """One part of the scheme's weighted measure: its label, its weight (of 100) and, when the
+    ballot's kind feeds it, the target — (field, "") for a field of its own, (field, option)
+    for the records of one option of a choice field."""
+
+    label: str
+    weight: float
+    target: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class Share:
+    """The weighted measure of the scheme that combines what a kind feeds (F 年末考核分:
+    考核组评分 50 from its own records, 党建监督员评分 40, 党员干部评分 5, 服务对象评分 5)."""
+
+    label: str
+    parts: tuple[SharePart, ...]
+
+    @property
+    def fed(self) -> list[SharePart]:
+        return [p for p in self.parts if p.target is not None]
+
+    @property
+    def elsewhere(self) -> list[SharePart]:
+        """The parts the ballot does not feed: they come from their own records."""
+        return [p for p in self.parts if p.target is None]
+
+    def weight_of(self, target: tuple[str, str]) -> float | None:
+        return next((p.weight for p in self.fed if p.target == target), None)
+
+
+def scheme_share(scheme, kind: str) -> Share | None:
+    """The ``weighted`` measure over measures that aggregate ``kind`` (D 民主测评: 评价主体
+    领导自评 0.4 / 民主评议 0.6; F 年末考核分: the three rater fields and the team's score)."""
+    fed: dict[str, tuple[str, str]] = {}
+    labels: dict[str, str] = {}
     for m in scheme.model.measures:
+        labels[m.name] = m.label
         a = m.aggregate
         if a is None or a.records != kind or a.value is None or not a.value.field:
             continue
         where = next(iter(a.where.items()), None)
         if where is not None and isinstance(where[1], str):
-            parts[m.name] = (where[0], where[1])
+            fed[m.name] = (where[0], where[1])
         else:
-            parts[m.name] = (a.value.field, "")
-    out = {}
+            fed[m.name] = (a.value.field, "")
     for m in scheme.model.measures:
-        for name, w in (m.weighted or {}).items():
-            if name in parts:
-                out[parts[name]] = float(w) * 100
-    return out
+        weights = m.weighted or {}
+        if any(name in fed for name in weights):
+            return Share(m.label, tuple(
+                SharePart(labels.get(name, name), round(float(w) * 100, 6), fed.get(name))
+                for name, w in weights.items()))
+    return None
 
 
-def _short(name: str) -> str:
+def _weights(scheme, kind: str) -> dict[tuple[str, str], float]:
+    """(field, option) or (field, "") → weight of 100, from :func:`scheme_share`."""
+    share = scheme_share(scheme, kind)
+    return {p.target: p.weight for p in share.fed} if share is not None else {}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a rater category's results go: a field (write = fields) or an option of the
+    category field (value written per category), with the scheme's weight when it sets one."""
+
+    value: str
+    label: str
+    weight: float | None = None
+
+
+def category_targets(assessment: Assessment, kind: str, write: str, category_field: str
+                     ) -> list[Target]:
+    """The choices for a category's target under ``write``: none when all categories are
+    combined into one value or one distribution."""
+    scheme = assessment.scheme
+    spec = scheme.records.get(kind)
+    if spec is None:
+        return []
+    weights = _weights(scheme, kind)
+    if write == Ballot.Write.FIELDS:
+        return [Target(f.name, f.name, weights.get((f.name, ""))) for f in _numeric(spec)]
+    if write == Ballot.Write.VALUE and category_field:
+        f = next((f for f in spec.fields if f.name == category_field and f.type == "choice"),
+                 None)
+        if f is not None:
+            return [Target(o, f"{f.name}＝{o}", weights.get((f.name, o))) for o in f.options]
+    return []
+
+
+def short_name(name: str) -> str:
+    """党建监督员评分 → 党建监督员: a field's name as a rater category's."""
     return re.sub(r"(评分|得分)$", "", name) or name
 
 
@@ -133,8 +204,8 @@ def ballot_defaults(assessment: Assessment, kind: str) -> dict[str, Any]:
             d.update(category_field=c.name,
                      categories=[(o, weights.get((c.name, o), 100.0)) for o in c.options])
     elif len(numeric) > 1:
-        d.update(write=Ballot.Write.FIELDS, field_map={_short(f.name): f.name for f in numeric},
-                 categories=[(_short(f.name), weights.get((f.name, ""), 100.0))
+        d.update(write=Ballot.Write.FIELDS, field_map={short_name(f.name): f.name for f in numeric},
+                 categories=[(short_name(f.name), weights.get((f.name, ""), 100.0))
                              for f in numeric], scale=1.0)
     return d
 
@@ -148,6 +219,9 @@ class CategorySpec:
     weight: float = 100.0
     tokens: int = 0
     raters: list = field(default_factory=list)  # users who vote logged in
+    #: where its results go: a field (write = fields) or an option of the category field
+    #: (value written per category; blank: the option named like the category)
+    target: str = ""
 
 
 def _field(spec, name: str, types: Sequence[str], what: str, key: str) -> Any:
@@ -158,36 +232,135 @@ def _field(spec, name: str, types: Sequence[str], what: str, key: str) -> Any:
     return f
 
 
-def _check_write(ballot: Ballot, spec, categories: list[CategorySpec]) -> None:
+def _check_write(ballot: Ballot, spec) -> None:
+    """The write settings that are not per row: the fields the results go to."""
     w = ballot.write
-    labels = [c[0] for c in ballot.choices]
-    names = [c.name for c in categories]
     if w == Ballot.Write.VALUE:
         _field(spec, ballot.value_field, ("number", "integer"), "得分字段", "value_field")
         if ballot.category_field:
-            f = _field(spec, ballot.category_field, ("choice",), "类别字段", "category_field")
-            bad = [n for n in names if n not in f.options]
-            if bad:
-                raise ActionError(f"类别「{'、'.join(bad)}」不是「{f.name}」的选项"
-                                  f"（{'、'.join(f.options)}）", {"categories": "类别须与选项一致"})
+            _field(spec, ballot.category_field, ("choice",), "类别字段", "category_field")
     elif w == Ballot.Write.FIELDS:
-        if not ballot.field_map:
-            raise ActionError("请指定各类别写入的字段", {"field_map": "必填"})
-        for cat, fname in ballot.field_map.items():
-            if cat not in names:
-                raise ActionError(f"「{cat}」不是测评人类别", {"field_map": "类别须已设置"})
-            _field(spec, fname, ("number", "integer"), "字段", "field_map")
+        pass  # each category's field is checked on its row
     elif w in (Ballot.Write.DISTRIBUTION, Ballot.Write.PLURALITY):
         if ballot.form != Ballot.Form.CHOICES:
             raise ActionError("按档次写入须采用等次选择", {"write": "须采用等次选择"})
-        f = _field(spec, ballot.choice_field, ("choice",), "等次字段", "choice_field")
-        bad = [x for x in labels if x not in f.options]
-        if bad:
-            raise ActionError(f"等次「{'、'.join(bad)}」不是「{f.name}」的选项", {"choices": "等次须与选项一致"})
+        _field(spec, ballot.choice_field, ("choice",), "等次字段", "choice_field")
         if w == Ballot.Write.DISTRIBUTION:
             _field(spec, ballot.count_field, ("integer", "number"), "票数字段", "count_field")
     else:
         raise ActionError("结果写入方式无效", {"write": "无效"})
+
+
+class RowErrors:
+    """Problems of the set-up's rows: ``choice-<i>`` / ``category-<i>`` → the message shown
+    beside row i, and one line per problem (naming the row) for the page's message."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.lines: list[str] = []
+
+    def add(self, key: str, name: str, message: str) -> None:
+        if key not in self.fields:
+            self.fields[key] = message
+            self.lines.append(f"{name}：{message}")
+
+    def general(self, key: str, message: str) -> None:
+        self.fields.setdefault(key, message)
+        self.lines.append(message)
+
+    def raise_any(self) -> None:
+        if self.fields:
+            raise ActionError("；".join(self.lines), dict(self.fields))
+
+
+def clean_choices(form: str, choices: Sequence, spec, write: str, choice_field: str,
+                  errors: RowErrors) -> list[list]:
+    """The grade rows ``[label, points]`` of a choices ballot, each checked on its row."""
+    if form == Ballot.Form.SCORE:
+        return []
+    if form != Ballot.Form.CHOICES:
+        errors.general("form", "测评方式无效")
+        return []
+    options = None
+    if write in (Ballot.Write.DISTRIBUTION, Ballot.Write.PLURALITY):
+        f = next((f for f in spec.fields if f.name == choice_field and f.type == "choice"), None)
+        options = f.options if f is not None else None
+    out: list[list] = []
+    seen: set[str] = set()
+    for i, c in enumerate(choices):
+        label, pts = str(c[0]).strip(), c[1]
+        key, name = f"choice-{i}", f"第 {i + 1} 个等次" + (f"「{label}」" if label else "")
+        if not label:
+            errors.add(key, name, "请填写等次名称")
+        elif label in seen:
+            errors.add(key, name, "等次重复")
+        elif options is not None and label not in options:
+            errors.add(key, name, f"须是「{choice_field}」的选项（{'、'.join(options)}）")
+        seen.add(label)
+        try:
+            pts = float(pts)
+        except (TypeError, ValueError):
+            errors.add(key, name, "分值须是数字")
+            continue
+        if not 0 <= pts <= 100 or math.isnan(pts):
+            errors.add(key, name, "分值须在 0—100 之间")
+        out.append([label, pts])
+    if len(choices) < 2:
+        errors.general("choices", "请设置至少两个等次")
+    return out
+
+
+def check_categories(assessment: Assessment, kind: str, write: str, category_field: str,
+                     categories: Sequence[CategorySpec], errors: RowErrors) -> dict[str, str]:
+    """Check each rater category on its row; the category → target map to store.
+
+    Where the scheme weighs what the category feeds (F 党建监督员评分 40; D 评价主体 民主评议
+    60), the category carries that weight: the engine weighs the written records with the
+    scheme's weights, and the ballot's own weighted score must say the same. A category of a
+    ``fields`` ballot must feed a field: its votes would otherwise be written nowhere."""
+    targets = {t.value: t for t in category_targets(assessment, kind, write, category_field)}
+    share = scheme_share(assessment.scheme, kind)
+    elsewhere = "、".join(f"{p.label}（{p.weight:g}）" for p in share.elsewhere) if share else ""
+    per_target = write == Ballot.Write.FIELDS or (write == Ballot.Write.VALUE and category_field)
+    out: dict[str, str] = {}
+    seen_names: set[str] = set()
+    seen_targets: dict[str, str] = {}
+    for i, c in enumerate(categories):
+        key, name = f"category-{i}", f"第 {i + 1} 个类别" + (f"「{c.name}」" if c.name else "")
+        if not c.name:
+            errors.add(key, name, "请填写类别名称")
+        elif c.name in seen_names:
+            errors.add(key, name, "类别名称重复")
+        seen_names.add(c.name)
+        if not c.weight >= 0:
+            errors.add(key, name, "权重须为非负数")
+        if not 0 <= c.tokens <= MAX_TOKENS:
+            errors.add(key, name, f"投票码数须在 0—{MAX_TOKENS} 之间")
+        if not per_target:
+            continue
+        target = c.target or (c.name if write == Ballot.Write.VALUE else "")
+        if not target:
+            hint = f"；方案中的{elsewhere}由其自己的记录计算，不经测评" if elsewhere else ""
+            errors.add(key, name, "请选择结果写入的字段" + hint)
+            continue
+        t = targets.get(target)
+        if t is None:
+            what = (f"「{category_field}」的选项" if write == Ballot.Write.VALUE
+                    else "该记录种类的数字字段")
+            errors.add(key, name, f"「{target}」不是{what}（{'、'.join(targets) or '无'}）")
+            continue
+        if target in seen_targets:
+            errors.add(key, name, f"与「{seen_targets[target]}」写入同一处（{t.label}）")
+            continue
+        seen_targets[target] = c.name
+        if t.weight is not None and abs(c.weight - t.weight) > 1e-6:
+            errors.add(key, name, f"方案规定「{t.label}」的权重为 {t.weight:g}")
+        out[c.name] = target
+    if categories and not errors.fields and sum(c.weight for c in categories) <= 0:
+        errors.general("categories", "类别权重不能全为 0")
+    if not categories:
+        errors.general("categories", "请设置至少一个测评人类别")
+    return out
 
 
 @transaction.atomic
@@ -229,36 +402,23 @@ def do_create_ballot(actor, assessment: Assessment, *, title: str, kind: str, pe
         raise ActionError("请选择被测评单位", {"units": "至少一个"})
     if any(u.pk not in assessed for u in unit_list):
         raise ActionError("被测评单位须是本考核的被考核单位", {"units": "无效"})
-    clean_choices = []
-    if form == Ballot.Form.CHOICES:
-        for c in choices:
-            label, pts = str(c[0]).strip(), c[1]
-            try:
-                pts = float(pts)
-            except (TypeError, ValueError):
-                raise ActionError(f"等次「{label}」的分值无效", {"choices": "分值须是数字"}) from None
-            if not label or not 0 <= pts <= 100:
-                raise ActionError("等次名称不能为空，分值须在 0—100 之间", {"choices": "无效"})
-            clean_choices.append([label, pts])
-        if len(clean_choices) < 2 or len({c[0] for c in clean_choices}) != len(clean_choices):
-            raise ActionError("请设置至少两个不重复的等次", {"choices": "至少两个、不重复"})
-    elif form != Ballot.Form.SCORE:
-        raise ActionError("测评方式无效", {"form": "无效"})
-    categories = list(categories)
-    if not categories or len({c.name for c in categories}) != len(categories):
-        raise ActionError("请设置测评人类别（名称不重复）", {"categories": "至少一个、不重复"})
-    if any(not c.name or c.weight < 0 for c in categories) or sum(c.weight for c in categories) <= 0:
-        raise ActionError("类别权重须为非负数且不全为 0", {"categories": "权重无效"})
+    categories = [c if c.target or c.name not in (field_map or {})
+                  else CategorySpec(c.name, c.weight, c.tokens, c.raters, field_map[c.name])
+                  for c in categories]
+    errors = RowErrors()
+    choice_rows = clean_choices(form, choices, spec, write, choice_field, errors)
+    targets = check_categories(assessment, kind, write, category_field, categories, errors)
+    errors.raise_any()
     if opens_at is None or closes_at is None or opens_at >= closes_at:
         raise ActionError("结束时间须晚于开始时间", {"closes_at": "须晚于开始时间"})
     ballot = Ballot(assessment=assessment, title=title, kind=kind, period=period,
-                    scheme_period=scheme_period, form=form, choices=clean_choices,
+                    scheme_period=scheme_period, form=form, choices=choice_rows,
                     must_rate_all=must_rate_all, drop_extremes=drop_extremes,
                     opens_at=opens_at, closes_at=closes_at, write=write,
                     value_field=value_field, scale=float(scale), category_field=category_field,
-                    field_map=dict(field_map or {}), choice_field=choice_field,
+                    field_map=targets, choice_field=choice_field,
                     count_field=count_field, created_by=actor)
-    _check_write(ballot, spec, categories)
+    _check_write(ballot, spec)
     ballot.save()
     ballot.units.set(unit_list)
     for i, c in enumerate(categories):
@@ -407,10 +567,21 @@ def check_sheet(ballot: Ballot, answers: dict[int, Any]) -> dict[int, Any]:
     return clean
 
 
+def _hold_open(ballot_id: int) -> Ballot:
+    """The ballot, held in share mode for the vote's transaction: votes run side by side,
+    while closing (which locks the row for update) waits for those under way and none
+    starts after it. SQLite writes one transaction at a time (BEGIN IMMEDIATE) anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT 1 FROM "{Ballot._meta.db_table}" WHERE id = %s FOR SHARE',
+                           [ballot_id])
+    return Ballot.objects.get(pk=ballot_id)
+
+
 @transaction.atomic
 def do_cast_ballot(token: BallotToken, answers: dict[int, Any], *, now=None) -> None:
     """Count one sheet for ``token`` (anonymous or named): nothing stored refers back to it."""
-    ballot = Ballot.objects.select_for_update().get(pk=token.category.ballot_id)
+    ballot = _hold_open(token.category.ballot_id)
     problem = window_problem(ballot, now)
     if problem:
         raise ActionError(problem)
@@ -441,7 +612,7 @@ def result_rows(ballot: Ballot, results: ballot_results.Results) -> list[tuple[i
         if ballot.write == W.VALUE and ballot.category_field:
             for cat, cell in u.cells.items():
                 if cell.mean is not None:
-                    rows.append((u.unit, {ballot.category_field: cat,
+                    rows.append((u.unit, {ballot.category_field: ballot.field_map.get(cat, cat),
                                           ballot.value_field: _value(cell.mean, ballot.scale)}))
         elif ballot.write == W.VALUE:
             if u.weighted is not None:
@@ -501,6 +672,7 @@ def do_close_ballot(actor, ballot: Ballot, *, now=None) -> list[Record]:
         created.append(record)
     ballot.closed_at, ballot.closed_by = now, actor
     ballot.save(update_fields=["closed_at", "closed_by"])
+    ballot.records.set(created)
     audit(actor, "ballot.close", ballot, organisation=assessment.organisation,
           after={"records": [r.pk for r in created],
                  "sheets": results.sheets,
@@ -510,6 +682,61 @@ def do_close_ballot(actor, ballot: Ballot, *, now=None) -> list[Record]:
                                               for c, cell in u.cells.items()}}
                            for u in results.units}})
     return created
+
+
+REOPEN_LOCKED = ("本期结果已公示，记录已锁定，测评不能重新开启。如需更改测评写入的结果，"
+                 "请走公示后更正流程：在核查页对相应记录作「公示后更正」并填写理由，"
+                 "重新评分后发布更正版")
+
+
+@transaction.atomic
+def do_reopen_ballot(actor, ballot: Ballot, *, reason: str, closes_at, now=None) -> list[int]:
+    """Reopen a closed ballot until ``closes_at``, with a reason.
+
+    The records written when it closed are withdrawn (deleted, each with an audit row keeping
+    its values), so that closing again writes the results anew instead of a second set. The
+    sheets already cast stay and count again; codes not yet used work again until the new
+    close time. Refused once the period the ballot feeds is published: a published result is
+    changed by a correction after publication, never by voting again. Returns the ids of the
+    withdrawn records."""
+    # only the ballot's row is locked (PostgreSQL cannot lock the empty side of the
+    # outer join to closed_by, and the other rows need no lock)
+    ballot = Ballot.objects.select_for_update(of=("self",)).select_related(
+        "assessment__organisation", "period", "closed_by").get(pk=ballot.pk)
+    assessment = ballot.assessment
+    if not can_assess(actor, assessment):
+        raise ActionError("只有考核管理员可以重新开启测评")
+    if not ballot.closed:
+        raise ActionError("测评尚未结束，不需要重新开启")
+    if ballot.period.locked:
+        raise ActionError(REOPEN_LOCKED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError("请填写重新开启的理由", {"reason": "必填"})
+    now = now or timezone.now()
+    if closes_at is None or closes_at <= now or closes_at <= ballot.opens_at:
+        raise ActionError("新的结束时间须晚于现在", {"closes_at": "须晚于现在"})
+    records = list(Record.objects.select_for_update().filter(pk__in=ballot.records.all())
+                   .select_related("unit", "period").order_by("pk"))
+    before = {"closed_at": ballot.closed_at.isoformat(),
+              "closed_by": ballot.closed_by.username if ballot.closed_by else None,
+              "closes_at": ballot.closes_at.isoformat(),
+              "records": [{"id": r.pk, **snapshot(r)} for r in records]}
+    why = f"重新开启测评「{ballot.title}」：{reason}"
+    files = []
+    for record in records:
+        files += [e.file.name for e in record.evidence.all()]
+        audit(actor, "record.withdraw", record, organisation=record.unit, before=snapshot(record),
+              reason=why)
+    Record.objects.filter(pk__in=[r.pk for r in records]).delete()
+    _remove_files_after_commit(files)
+    ballot.closed_at, ballot.closed_by, ballot.closes_at = None, None, closes_at
+    ballot.save(update_fields=["closed_at", "closed_by", "closes_at"])
+    audit(actor, "ballot.reopen", ballot, organisation=assessment.organisation, before=before,
+          after={"closed_at": None, "closes_at": closes_at.isoformat(),
+                 "withdrawn": [r.pk for r in records]},
+          reason=reason)
+    return [r.pk for r in records]
 
 
 # ------------------------------------------------------------------ figures gathered elsewhere
@@ -553,9 +780,11 @@ def do_import_figures(actor, assessment: Assessment, period: Period, kind: str, 
     return created
 
 
-__all__ = ["CLOSED", "CODE_ALPHABET", "CODE_LENGTH", "NOT_OPEN", "UNKNOWN", "USED",
-           "CategorySpec", "ballot_defaults", "check_sheet", "describe", "do_cast_ballot",
-           "do_close_ballot", "do_create_ballot", "do_import_figures", "do_issue_tokens",
-           "new_code", "normalise_code", "parse_sheet", "quota_limits", "rated_units", "result_rows",
+__all__ = ["CLOSED", "CODE_ALPHABET", "CODE_LENGTH", "NOT_OPEN", "REOPEN_LOCKED", "UNKNOWN",
+           "USED", "CategorySpec", "RowErrors", "Share", "SharePart", "Target", "ballot_defaults",
+           "category_targets", "check_categories", "check_sheet", "clean_choices", "describe",
+           "do_cast_ballot", "do_close_ballot", "do_create_ballot", "do_import_figures",
+           "do_issue_tokens", "do_reopen_ballot", "new_code", "normalise_code", "parse_sheet",
+           "quota_limits", "rated_units", "result_rows", "scheme_share", "short_name",
            "window_problem"]
 

@@ -54,13 +54,18 @@ class Ballot(models.Model):
     scale = models.FloatField("折算系数", default=1.0)
     #: a choice field that takes the category's name: one record per unit and category
     category_field = models.CharField("类别字段", max_length=100, blank=True)
-    #: category name → field name (write = fields)
+    #: category name → field name (write = fields), or → option of ``category_field``
+    #: (write = value with a category field; a category missing here is its own option)
     field_map = models.JSONField("类别→字段", default=dict, blank=True)
     choice_field = models.CharField("等次字段", max_length=100, blank=True)
     count_field = models.CharField("票数字段", max_length=100, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+    #: the records written when the ballot closed: withdrawn when it is reopened, so that
+    #: closing it again replaces them
+    records = models.ManyToManyField("web.Record", verbose_name="结束时写入的记录", blank=True,
+                                     related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
