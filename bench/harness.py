@@ -1,6 +1,7 @@
 """What the web benchmarks share (bench/web_load.py, bench/vote_load.py): a urllib client
 with its own cookies, gunicorn on a free loopback port, a temporary PostgreSQL database,
-Django set-up in a child process, and the percentile arithmetic.
+Django set-up in a child process, the percentile arithmetic, and the baseline every burst
+is compared with (``baseline_burst``).
 
 The scripts are run as ``python bench/<script>.py``: this folder is then on ``sys.path``,
 so they ``import harness``."""
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -273,3 +275,45 @@ def stats(seconds: list[float]) -> dict:
     return {"count": len(seconds), "p50_ms": round(1000 * percentile(seconds, 50)),
             "p95_ms": round(1000 * percentile(seconds, 95)),
             "max_ms": round(1000 * max(seconds)) if seconds else None}
+
+
+# ---------------------------------------------------------------------- the baseline
+
+
+def baseline_burst(base: str, n: int) -> dict:
+    """The floor of a burst of ``n`` on this machine, measured in the same run: ``n``
+    clients at the same instant each make the two requests a submission or a vote makes (a
+    page, then a second request) to ``/healthz/`` — the cheapest request the application
+    serves (no session, no template, one ``SELECT 1``). Returns the latency of the second
+    request (the figure a burst's target is about) and the number of failed requests."""
+    seconds: list[float] = []
+    failed: list[int] = []
+    lock = threading.Lock()
+    ready = threading.Barrier(n)
+
+    def client() -> None:
+        s = Session(base)
+        try:
+            ready.wait(timeout=120)
+            first, second = s.request("/healthz/"), s.request("/healthz/")
+            with lock:
+                seconds.append(second.seconds)
+                if first.status != 200 or second.status != 200:
+                    failed.append(1)
+        except Exception:  # noqa: BLE001 - a failed request is counted, not raised
+            with lock:
+                failed.append(1)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=REQUEST_TIMEOUT)
+    return {**stats(seconds), "errors": len(failed)}
+
+
+def ratio(measured: dict, baseline: dict) -> float | None:
+    """p95 of a measured burst ÷ p95 of the baseline burst (None without figures)."""
+    if not measured.get("count") or not baseline.get("p95_ms"):
+        return None
+    return round(measured["p95_ms"] / baseline["p95_ms"], 2)

@@ -22,10 +22,13 @@ only. Every loop is bounded in count and time, and the server is stopped at the 
 What a client does (``login`` and ``submit_record`` below):
 
 1. **login wave**: GET /login/, POST the user name and password (302 → home), all N at once;
-2. **burst**: when every client is logged in (a barrier), all N at the same instant GET the
+2. **baseline**: when every client is logged in (a barrier), N fresh clients at the same
+   instant each GET /healthz/ twice — the floor any burst of N meets on this machine
+   (``harness.baseline_burst``); the burst below is reported as a ratio to it;
+3. **burst**: then all N clients at the same instant GET the
    record form of the period (``/reporting/<a>/periods/<m>/new/?kind=数量任务``) and POST it
    with 提交 (302 → the period page): the worst case, pure queueing;
-3. **paced**: when the burst is over, each client submits a second record at its own moment,
+4. **paced**: when the burst is over, each client submits a second record at its own moment,
    the N spread evenly over ``--spread`` seconds (default 60: 500 submissions a minute is
    still far more than a real deadline day, where they come over hours).
 
@@ -49,7 +52,16 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import Response, Session, fresh_site, server_errors, serving, stats
+from harness import (
+    Response,
+    Session,
+    baseline_burst,
+    fresh_site,
+    ratio,
+    server_errors,
+    serving,
+    stats,
+)
 from harness import django_setup as _django
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,12 +135,14 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
-def run_clients(base: str, job: dict, spread: float) -> list[Outcome]:
+def run_clients(base: str, job: dict, spread: float) -> tuple[list[Outcome], dict | None]:
     users = job["users"]
     n = len(users)
     outcomes = [Outcome() for _ in users]
     paced_start: list[float] = []
-    logged_in = threading.Barrier(n)
+    baseline: list[dict] = []
+    # when all are logged in, the baseline burst runs first (see harness.baseline_burst)
+    logged_in = threading.Barrier(n, action=lambda: baseline.append(baseline_burst(base, n)))
     burst_over = threading.Barrier(n, action=lambda: paced_start.append(time.monotonic()))
     deadline = time.monotonic() + RUN_TIMEOUT
 
@@ -166,7 +180,7 @@ def run_clients(base: str, job: dict, spread: float) -> list[Outcome]:
     for k, t in enumerate(threads):
         if t.is_alive():
             outcomes[k].errors.append("timed out")
-    return outcomes
+    return outcomes, (baseline[0] if baseline else None)
 
 
 # ---------------------------------------------------------------------- one run
@@ -180,7 +194,7 @@ def one_run(database: str, n: int, options) -> dict:
         with serving(site, workers=options.workers, threads=options.threads,
                      access_format="%(m)s %(U)s %(q)s %(s)s %(M)s") as base:
             started = time.perf_counter()
-            outcomes = run_clients(base, job, options.spread)
+            outcomes, baseline = run_clients(base, job, options.spread)
             wall = time.perf_counter() - started
             counts = site.child(__file__, ["--count", str(job["assessment"])])
         n_server_errors = server_errors(site.log)
@@ -195,6 +209,8 @@ def one_run(database: str, n: int, options) -> dict:
               "late": counts["late"]}
     for step in ("login", "burst_form", "burst_submit", "paced_form", "paced_submit"):
         result[step] = stats([o.timings[step] for o in outcomes if step in o.timings])
+    result["baseline"] = baseline
+    result["ratio"] = ratio(result["burst_submit"], baseline) if baseline else None
     starts = [o.timings["burst_start"] for o in outcomes if "burst_end" in o.timings]
     ends = [o.timings["burst_end"] for o in outcomes if "burst_end" in o.timings]
     if starts:
@@ -292,18 +308,23 @@ def table(results: list[dict]) -> str:
         return f"{d['p50_ms']} / {d['p95_ms']}" if d["count"] else "—"
 
     head = ("| database | N | login wave p50 / p95 | burst: submit p50 / p95 | burst rate | "
+            "baseline burst p95 | ratio | "
             "paced: form p50 / p95 | paced: submit p50 / p95 | server time of a submit, "
             "burst / paced (p50 / p95) | errors | submitted records |")
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 12]
     for r in results:
         sv = r["server"]
         lines.append(
             f"| {r['database']} | {r['n']} | {pair(r['login'])} | {pair(r['burst_submit'])} | "
-            f"{r.get('burst_per_s', '—')}/s | {pair(r['paced_form'])} | {pair(r['paced_submit'])} | "
+            f"{r.get('burst_per_s', '—')}/s | "
+            f"{r['baseline']['p95_ms'] if r['baseline'] else '—'} | {r['ratio'] or '—'} | "
+            f"{pair(r['paced_form'])} | {pair(r['paced_submit'])} | "
             f"{pair(sv['burst_submit'])} ; {pair(sv['paced_submit'])} | "
             f"{r['errors']} (server {r['server_errors']}) | "
             f"{r['records_submitted']} / {2 * r['n']} |")
-    return "\n".join(lines) + "\n\n(times in ms; rates in submissions per second)"
+    return "\n".join(lines) + ("\n\n(times in ms; rates in submissions per second; baseline: "
+                               "the same burst of two requests to /healthz/, ratio = burst "
+                               "submit p95 ÷ baseline p95)")
 
 
 def main(argv: list[str] | None = None) -> int:

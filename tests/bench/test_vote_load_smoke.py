@@ -23,4 +23,7 @@ def test_five_raters_vote_and_every_sheet_is_counted(tmp_path):
     assert (r["errors"], r["server_errors"], r["confirmed"]) == (0, 0, 5)
     assert (r["sheets"], r["results_sheets"], r["used"], r["unused"]) == (5, 5, 5, 0)
     assert r["votes"] == 5 * 3 and r["counted_exactly"]
+    # the baseline burst ran: 5 clients × 2 requests to /healthz/, none failed
+    assert (r["baseline"]["count"], r["baseline"]["errors"]) == (5, 0)
+    assert r["ratio"] is not None and r["ratio"] > 0
     assert "| sqlite | 5 |" in out.stdout

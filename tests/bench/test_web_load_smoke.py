@@ -4,6 +4,7 @@ submission is in the database. No timing is asserted."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -20,3 +21,7 @@ def test_three_reporters_submit_and_nothing_is_lost(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "| sqlite | 3 |" in out.stdout
     assert "| 0 (server 0) | 6 / 6 |" in out.stdout  # no error, both records of each client
+    (r,) = json.loads((tmp_path / "r.json").read_text())
+    # the baseline burst ran before the submissions: 3 clients × 2 requests to /healthz/
+    assert (r["baseline"]["count"], r["baseline"]["errors"]) == (3, 0)
+    assert r["ratio"] is not None and r["ratio"] > 0
