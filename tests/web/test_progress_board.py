@@ -29,6 +29,8 @@ def test_columns_are_the_items_when_units_pick_an_item(progress_world):
 def test_columns_are_the_unit_kinds_without_items(progress_world):
     cols = progress.columns(progress_world.e.scheme)
     assert [(c.key, c.label) for c in cols] == [("kind:指标评分", "指标评分"), ("kind:申诉", "申诉")]
+    # an appeal is reported only when a unit appeals (expected: when_applicable)
+    assert [c.optional for c in cols] == [False, True]
 
 
 @pytest.mark.parametrize("stem, expected", [
@@ -84,8 +86,13 @@ def test_records_of_a_scheme_without_items(progress_world):
     w.record(w.e, w.e_year, w.world.b1, "指标评分", {"指标名称": "x"})
     board = progress.board(w.e, w.e_year, date(2026, 12, 18))
     b1, counts = states(board, w.world.b1)
-    assert b1 == {"kind:指标评分": "done", "kind:申诉": "soon"}
-    assert board.totals == {"done": 1, "soon": 3, "overdue": 0, "open": 0}
+    # 申诉 is optional: without a record it is neither missing nor due
+    assert b1 == {"kind:指标评分": "done", "kind:申诉": "optional"}
+    assert counts == {"done": 1, "soon": 0, "overdue": 0, "open": 0}
+    # one required column × two units: 一支部 done, 二支部 due soon
+    assert board.totals == {"done": 1, "soon": 1, "overdue": 0, "open": 0}
+    assert board.cells == 2 and board.unit_counts == {"all": 2, "done": 1, "soon": 1,
+                                                      "overdue": 0, "open": 0}
 
 
 def test_default_period_is_the_earliest_open_one(progress_world):
@@ -94,3 +101,19 @@ def test_default_period_is_the_earliest_open_one(progress_world):
     w.jan.state = "published"
     w.jan.save()
     assert progress.default_period(w.a) == w.feb
+
+
+def test_the_database_finds_the_same_columns_as_python(progress_world):
+    """The board counts in SQL (``column_expression``) what ``column_of`` says in Python: an
+    item named, coded, "code name" or stored as a number; a fixed item; a kind column."""
+    w = progress_world
+    w.record(w.a, w.jan, w.world.b2, "质量成果", {"考核项目": 5})        # a code as a number
+    w.record(w.a, w.jan, w.world.b2, "时间任务", {"考核项目": "没有这个项目"})
+    w.record(w.a, w.jan, w.world.b2, "月度扣分", {"类型": "督办"})      # assessors' kind
+    w.record(w.e, w.e_year, w.world.b2, "申诉", {"申诉事项": "x"})
+    for assessment, period in ((w.a, w.jan), (w.a, w.feb), (w.e, w.e_year)):
+        sql = set(progress.done_records(period, assessment.scheme).values_list("unit_id", "col"))
+        assert sql == progress.done_cells(period, assessment.scheme)
+    jan = set(progress.done_records(w.jan, w.a.scheme).values_list("unit_id", "col"))
+    assert jan == {(w.world.b1.pk, "item:0"), (w.world.b1.pk, "item:7"),
+                   (w.world.b2.pk, "item:4")}

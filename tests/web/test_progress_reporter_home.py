@@ -14,9 +14,11 @@ def test_overdue_then_due_soon_then_the_current_period(progress_world):
     todo = progress.reporter_todo(w.world.carol, date(2026, 2, 24))
     kinds = [(t.assessment, t.period, t.state) for t in todo]
     # 1月 is overdue: 13 items (two are done); 2月 is due tomorrow: 15 items; E's year is
-    # the current open period of that assessment: 2 items; 3月 (a month ahead) is not listed
+    # the current open period of that assessment: 1 item (指标评分; 申诉 is reported only
+    # when a unit appeals); 3月 (a month ahead) is not listed
     assert kinds == ([(w.a, w.jan, "overdue")] * 13 + [(w.a, w.feb, "soon")] * 15
-                     + [(w.e, w.e_year, "open")] * 2)
+                     + [(w.e, w.e_year, "open")] * 1)
+    assert todo[-1].column.key == "kind:指标评分"
     assert {t.unit for t in todo} == {w.world.b1}
     assert [t.column.short for t in todo[:3]] == ["2", "3", "4"]  # scheme order within a period
     assert todo[0].days_left == -30 and todo[13].days_left == 1
@@ -41,9 +43,11 @@ def test_home_page_lists_the_reporters_items_first(login, progress_world, monkey
     assert html.index("我的待办") < html.index("<h2>考核</h2>")
     rows = [s.split('"')[0] for s in html.split('<tr class="todo-')[1:]]
     # one line per period and state: January's 13 overdue items, February's 15 due soon,
-    # and the 2 open ones
+    # and E's one open item (its appeal is optional, so not on the to-do list)
     assert rows == ["overdue", "soon", "open"]
-    assert "13 项：" in html and "15 项：" in html and "2 项：" in html
+    assert "13 项：" in html and "15 项：" in html and "2 项：" not in html
+    open_row = html.split('<tr class="todo-open">')[1].split("</tr>")[0]
+    assert "指标评分" in open_row and "申诉" not in open_row
     assert "二支部" not in html
     assert "去填报" in html
 

@@ -81,8 +81,8 @@ def can_read_assessment(user, assessment: Assessment) -> bool:
     org = assessment.organisation
     if any(org.path.startswith(p) for p in _paths(user, (Role.LEADER,))):
         return True
-    units = set(assessment.units.values_list("organisation_id", flat=True))
-    return any(u in units for u in reporter_units(user))
+    own = reporter_units(user)
+    return bool(own) and assessment.units.filter(organisation_id__in=own).exists()
 
 
 def _fetch(queryset, pk, allowed: Callable[[Any], bool] | None = None):

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from .access import memberships
-from .models import Role
+from .models import BallotToken, Role
+
+
+def named_rater(request) -> bool:
+    """Whether the user has a ballot token issued to them by name (what 我的测评 lists):
+    one query, asked only when a page shows the navigation, and once per request."""
+    cached = getattr(request, "_kaoping_named_rater", None)
+    if cached is None:
+        user = request.user
+        cached = bool(user.is_authenticated and BallotToken.objects.filter(user=user).exists())
+        request._kaoping_named_rater = cached
+    return cached
 
 
 def navigation(request) -> dict:
@@ -18,4 +29,6 @@ def navigation(request) -> dict:
         # called by the template only when asked (one query): named as a verifier somewhere
         "nav_is_verifier": lambda: bool(roles - {Role.REPORTER})
         and request.user.verifying.exists(),
+        # called by the template only when asked: a named rater of some ballot
+        "nav_is_rater": lambda: named_rater(request),
     }

@@ -13,6 +13,16 @@ A cell is **done** when a submitted or accepted record of the unit exists for it
 period; otherwise it is **overdue** once the period's deadline has passed, **due soon**
 within ``assessment.due_soon_days`` days of it (the deadline day included), **open** before.
 Drafts and returned records are not done: the reporter still has to act.
+
+A column whose kinds are all ``expected: when_applicable`` (an appeal, an innovation bonus:
+reported only when something happened) is **optional**: a record there shows as done, and
+no record is never missing, overdue or reminded of.
+
+The board of a province-sized assessment is one page of units at a time: the units are
+filtered (state, name, organisation subtree) and counted in the database — each unit's
+number of done required columns is one correlated subquery, the summary is one aggregate —
+and only the page's units are turned into rows here. A record's column is worked out in SQL
+too (:func:`column_expression`), the same way :func:`column_of` does in Python.
 """
 
 from __future__ import annotations
@@ -22,12 +32,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from .access import reporter_units
 from .models import AssessedUnit, Assessment, Organisation, Period, Record
 
 DONE_STATUSES = (Record.Status.SUBMITTED, Record.Status.ACCEPTED)
+#: units per page of the board
+PAGE_SIZE = 50
 
 
 class State:
@@ -35,10 +64,15 @@ class State:
     SOON = "soon"
     OVERDUE = "overdue"
     OPEN = "open"
+    #: an optional (``when_applicable``) cell without a record: nothing is missing
+    OPTIONAL = "optional"
 
-    LABELS = {DONE: "已完成", SOON: "临近截止", OVERDUE: "已逾期", OPEN: "填报中"}
+    LABELS = {DONE: "已完成", SOON: "临近截止", OVERDUE: "已逾期", OPEN: "填报中",
+              OPTIONAL: "有则填报"}
     #: the order a reporter should act in
-    URGENCY = {OVERDUE: 0, SOON: 1, OPEN: 2, DONE: 3}
+    URGENCY = {OVERDUE: 0, SOON: 1, OPEN: 2, DONE: 3, OPTIONAL: 4}
+    #: the states a unit can be filtered by on the board ("" = all)
+    FILTERS = (OVERDUE, SOON, OPEN, DONE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +85,15 @@ class Column:
     kinds: tuple[str, ...]
     #: the column header (an item's code, when it has one)
     short: str = ""
+    #: every kind of the column is reported only when something happened
+    #: (``expected: when_applicable``): never missing, never overdue
+    optional: bool = False
+
+
+def is_optional(scheme, kind: str) -> bool:
+    """Whether ``kind`` is reported only when something happened (not expected every period)."""
+    spec = scheme.records.get(kind)
+    return spec is not None and spec.expected == "when_applicable"
 
 
 def columns(scheme) -> list[Column]:
@@ -64,10 +107,14 @@ def columns(scheme) -> list[Column]:
             info = scheme.item_by_key(spec.item)
             if info is not None:
                 fixed[info.index].append(name)
-    cols = [Column(f"item:{it.index}", it.label, tuple(pick_item + fixed.get(it.index, [])),
+
+    def column(key: str, label: str, kinds: tuple[str, ...], short: str) -> Column:
+        return Column(key, label, kinds, short, all(is_optional(scheme, k) for k in kinds))
+
+    cols = [column(f"item:{it.index}", it.label, tuple(pick_item + fixed.get(it.index, [])),
                    it.spec.code or it.name)
             for it in scheme.items if pick_item or it.index in fixed]
-    cols += [Column(f"kind:{name}", name, (name,), name) for name, spec in unit_kinds.items()
+    cols += [column(f"kind:{name}", name, (name,), name) for name, spec in unit_kinds.items()
              if not spec.item and scheme.item_field(name) is None]
     return cols
 
@@ -87,6 +134,49 @@ def column_of(scheme, kind: str, data: dict) -> str | None:
         info = scheme.item_by_key(value) if value not in (None, "") else None
         return f"item:{info.index}" if info else None
     return f"kind:{kind}"
+
+
+def column_expression(scheme) -> tuple[dict, Case]:
+    """:func:`column_of` as SQL: (aliases, expression) to put on a ``Record`` queryset —
+    ``qs.alias(**aliases).annotate(col=expression)`` — giving each record its column key, or
+    NULL when it counts for none. An item a record picks is matched by name, code or
+    "code name", as :meth:`Scheme.item_by_key` matches it (stored items are the engine's
+    names, so the exact text is enough)."""
+    aliases: dict[str, Cast] = {}
+    alias_of: dict[str, str] = {}  # item field name → its alias (kinds may share a field name)
+    whens: list[When] = []
+    for name, spec in scheme.records.items():
+        if spec.entered_by != "unit":
+            continue
+        if spec.item:
+            info = scheme.item_by_key(spec.item)
+            if info is not None:
+                whens.append(When(kind=name, then=Value(f"item:{info.index}")))
+            continue
+        item_field = scheme.item_field(name)
+        if item_field is None:
+            whens.append(When(kind=name, then=Value(f"kind:{name}")))
+            continue
+        alias = alias_of.get(item_field.name)
+        if alias is None:
+            alias = alias_of[item_field.name] = f"_progress_item{len(alias_of)}"
+            # the stored item as text (a number stored as a number compares as its text)
+            aliases[alias] = Cast(KeyTextTransform(item_field.name, "data"),
+                                  output_field=TextField())
+        for it in scheme.items:
+            keys = sorted({k for k in (it.name, it.spec.code, it.label)
+                           if k and getattr(scheme.item_by_key(k), "index", None) == it.index})
+            whens.append(When(Q(kind=name) & Q(**{f"{alias}__in": keys}),
+                              then=Value(f"item:{it.index}")))
+    return aliases, Case(*whens, default=Value(None), output_field=CharField())
+
+
+def done_records(period: Period, scheme) -> QuerySet:
+    """The period's submitted and accepted records, each with its board column as ``col``
+    (only those that count for a column)."""
+    aliases, expression = column_expression(scheme)
+    return (Record.objects.filter(period=period, status__in=DONE_STATUSES)
+            .alias(**aliases).annotate(col=expression).filter(col__isnull=False))
 
 
 def deadline_state(deadline: date, today: date, due_soon_days: int) -> str:
@@ -133,49 +223,112 @@ class Board:
     period: Period
     today: date
     columns: list[Column]
+    #: the rows of the current page
     rows: list[UnitRow]
+    #: required cells by state, over every unit the name and subtree filters select
     totals: dict[str, int]
-    #: per column, how many units are done
+    #: per column, how many of the listed units (every page) are done
     column_done: list[int]
     days_left: int
-
-    @property
-    def cells(self) -> int:
-        return len(self.rows) * len(self.columns)
+    #: units by state ("all" and each of ``State.FILTERS``), name and subtree filters applied
+    unit_counts: dict[str, int] = field(default_factory=dict)
+    #: required cells (units × required columns) the totals count
+    cells: int = 0
+    page: Page | None = None
+    #: the state every unit not done is in (the period's deadline decides)
+    pending: str = State.OPEN
 
     @property
     def days_overdue(self) -> int:
         return max(0, -self.days_left)
 
+    @property
+    def required_columns(self) -> int:
+        return sum(1 for c in self.columns if not c.optional)
+
 
 def _counts(states: Iterable[str]) -> dict[str, int]:
+    """How many of the (required) cells are in each state."""
     counts = {State.DONE: 0, State.SOON: 0, State.OVERDUE: 0, State.OPEN: 0}
     for s in states:
         counts[s] += 1
     return counts
 
 
-def board(assessment: Assessment, period: Period, today: date) -> Board:
-    """Every assessed unit × column of ``period``, each cell with its state."""
+def board_units(assessment: Assessment, period: Period, cols: list[Column], *, query: str = "",
+                within: Organisation | None = None) -> QuerySet:
+    """The assessed units (name and subtree filters applied), each annotated with ``done``:
+    how many required columns it has done in ``period`` (one correlated subquery)."""
+    required = [c.key for c in cols if not c.optional]
+    per_unit = (done_records(period, assessment.scheme)
+                .filter(unit=OuterRef("organisation_id"), col__in=required)
+                .order_by().values("unit").annotate(n=Count("col", distinct=True)).values("n"))
+    units = AssessedUnit.objects.filter(assessment=assessment)
+    if query:
+        units = units.filter(organisation__name__icontains=query)
+    if within is not None:
+        units = units.filter(organisation__path__startswith=within.path)
+    return units.annotate(done=Coalesce(Subquery(per_unit, output_field=IntegerField()), 0))
+
+
+def board(assessment: Assessment, period: Period, today: date, *, state: str = "",
+          query: str = "", within: Organisation | None = None, page: int | str | None = 1,
+          per_page: int = PAGE_SIZE) -> Board:
+    """One page of assessed units × columns of ``period``, each cell with its state.
+
+    ``state`` lists only the units in that state (done: every required column done; the
+    others: not done, in the state the period's deadline gives); ``query`` searches unit
+    names; ``within`` keeps the units under an organisation. The counts are the database's.
+    """
     cols = columns(assessment.scheme)
-    units = [au.organisation for au in
-             AssessedUnit.objects.filter(assessment=assessment).select_related("organisation")]
-    done = done_cells(period, assessment.scheme)
+    n_required = sum(1 for c in cols if not c.optional)
     pending = deadline_state(period.deadline, today, assessment.due_soon_days)
+    units = board_units(assessment, period, cols, query=query, within=within)
+    summary = units.aggregate(units=Count("pk"),
+                              done_units=Count("pk", filter=Q(done__gte=n_required)),
+                              done_cells=Sum("done"))
+    total, done_units = summary["units"], summary["done_units"]
+    done_cells_ = summary["done_cells"] or 0
+    unit_counts = {"all": total, **{s: 0 for s in State.FILTERS}}
+    unit_counts[State.DONE] = done_units
+    unit_counts[pending] += total - done_units
+    totals = {State.DONE: 0, State.SOON: 0, State.OVERDUE: 0, State.OPEN: 0}
+    totals[State.DONE] = done_cells_
+    totals[pending] += total * n_required - done_cells_
+
+    listed = units
+    if state == State.DONE:
+        listed = units.filter(done__gte=n_required)
+    elif state in State.FILTERS:
+        listed = units.filter(done__lt=n_required) if state == pending else units.none()
+    listed = listed.select_related("organisation").order_by("organisation__path", "pk")
+    page_obj = Paginator(listed, per_page).get_page(page)
+    page_units = [au.organisation for au in page_obj]
+
+    done = set(done_records(period, assessment.scheme)
+               .filter(unit_id__in=[u.pk for u in page_units])
+               .values_list("unit_id", "col").distinct())
     rows = []
-    for unit in units:
-        cells = [State.DONE if (unit.pk, c.key) in done else pending for c in cols]
-        rows.append(UnitRow(unit, cells, _counts(cells), list(zip(cells, cols, strict=True)),
+    for unit in page_units:
+        cells = [State.DONE if (unit.pk, c.key) in done
+                 else State.OPTIONAL if c.optional else pending for c in cols]
+        required = (s for s, c in zip(cells, cols, strict=True) if not c.optional)
+        rows.append(UnitRow(unit, cells, _counts(required), list(zip(cells, cols, strict=True)),
                             report_url(assessment, period, unit)))
-    totals = _counts(s for r in rows for s in r.cells)
-    column_done = [sum(1 for r in rows if r.cells[j] == State.DONE) for j in range(len(cols))]
+
+    per_column = dict(done_records(period, assessment.scheme)
+                      .filter(unit_id__in=listed.values("organisation_id"))
+                      .order_by().values("col").annotate(n=Count("unit", distinct=True))
+                      .values_list("col", "n"))
+    column_done = [per_column.get(c.key, 0) for c in cols]
     return Board(assessment, period, today, cols, rows, totals, column_done,
-                 (period.deadline - today).days)
+                 (period.deadline - today).days, unit_counts, total * n_required, page_obj,
+                 pending)
 
 
-def default_period(assessment: Assessment) -> Period | None:
+def default_period(assessment: Assessment, periods: list[Period] | None = None) -> Period | None:
     """The board opens on the earliest open period (the most urgent), else the last one."""
-    periods = list(assessment.periods.all())
+    periods = list(assessment.periods.all()) if periods is None else periods
     open_ = [p for p in periods if p.state == Period.State.OPEN]
     if open_:
         return open_[0]
@@ -187,14 +340,18 @@ def default_period(assessment: Assessment) -> Period | None:
 
 def outstanding(period: Period, today: date, unit_ids: Iterable[int] | None = None
                 ) -> dict[int, list[tuple[Column, str]]]:
-    """unit id → the columns it has not done in ``period``, with their state."""
+    """unit id → the required columns it has not done in ``period``, with their state
+    (optional columns are never outstanding)."""
     assessment = period.assessment
-    cols = columns(assessment.scheme)
+    cols = [c for c in columns(assessment.scheme) if not c.optional]
     units = AssessedUnit.objects.filter(assessment=assessment)
+    records = done_records(period, assessment.scheme)
     if unit_ids is not None:
-        units = units.filter(organisation_id__in=list(unit_ids))
+        unit_ids = list(unit_ids)
+        units = units.filter(organisation_id__in=unit_ids)
+        records = records.filter(unit_id__in=unit_ids)
     unit_list = list(units.values_list("organisation_id", flat=True))
-    done = done_cells(period, assessment.scheme, unit_list)
+    done = set(records.values_list("unit_id", "col").distinct()) if cols else set()
     state = deadline_state(period.deadline, today, assessment.due_soon_days)
     result = {}
     for unit_id in unit_list:

@@ -7,7 +7,9 @@ kind) and take back either every problem, each at its place, or the converted va
 store. The candidate records are checked together with the records already stored for the
 same kind (submitted ones, never drafts), so that a duplicate (``unique``), a distribution
 quota or a deduction without an assessment session is caught when the record is entered,
-with the engine's own message.
+with the engine's own message. Inside a writing action's transaction the check and the
+write are one step (:func:`serialise`): two identical submissions at the same instant do
+not both pass.
 
 Two things differ from a file and are said by changing the scheme the engine sees, not by
 filtering its messages (:func:`relaxed`): a draft may leave any field blank, and a reporter
@@ -21,10 +23,13 @@ clause's code, text; ``None`` for blank.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.db import connections
 
 from ..engine import InputError, RawTable, Scheme, build_dataset
 from ..engine.dataset import NO_DATE, days_to_date
@@ -129,9 +134,13 @@ def scheme_period_label(assessment: Assessment, kind: str, scheme_period: int | 
 # ------------------------------------------------------------------ tables
 
 
-def assessed_units(assessment: Assessment) -> list[AssessedUnit]:
-    return list(AssessedUnit.objects.filter(assessment=assessment)
-                .select_related("organisation__parent"))
+def assessed_units(assessment: Assessment,
+                   organisation_ids: Iterable[int] | None = None) -> list[AssessedUnit]:
+    """The assessment's units (only those of ``organisation_ids`` when given)."""
+    qs = AssessedUnit.objects.filter(assessment=assessment)
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=list(organisation_ids))
+    return list(qs.select_related("organisation__parent"))
 
 
 def group_name(org: Organisation) -> str:
@@ -167,9 +176,11 @@ def record_place(record: Record) -> str:
 
 def stored_records(assessment: Assessment, kind: str, unit_ids: Iterable[int] | None,
                    exclude: Iterable[int] = ()) -> list[Record]:
-    """The records the engine compares new ones with: every status but drafts."""
+    """The records the engine compares new ones with: every status but drafts and records
+    withdrawn after publication (a withdrawn record's key is free again)."""
     qs = (Record.objects.filter(assessment=assessment, kind=kind)
-          .exclude(status=Record.Status.DRAFT).exclude(pk__in=list(exclude))
+          .exclude(status__in=[Record.Status.DRAFT, Record.Status.WITHDRAWN])
+          .exclude(pk__in=list(exclude))
           .select_related("unit").order_by("id"))
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
@@ -185,6 +196,60 @@ def _needs_all_units(scheme: Scheme, kind: str) -> bool:
 def _session_kinds(scheme: Scheme, kind: str) -> list[str]:
     return sorted({m.rubric.sessions for m in scheme.model.measures
                    if m.rubric is not None and m.rubric.records == kind and m.rubric.sessions})
+
+
+# ------------------------------------------------------------------ one check at a time
+
+
+def lock_keys(assessment: Assessment, kind: str, unit_ids: Iterable[int | None]) -> list[int]:
+    """The advisory lock keys that serialise the checks of ``kind`` for these units: one per
+    unit when the kind's checks stay within a unit (a ``unique`` key with 单位), one for the
+    whole kind when they look across units (a quota, a key without 单位). Sorted, so that
+    two writers taking several always take them in the same order (no deadlock)."""
+    if _needs_all_units(assessment.scheme, kind):
+        scopes = ["*"]
+    else:
+        scopes = sorted({str(u) for u in unit_ids if u is not None})
+    keys = set()
+    for scope in scopes:
+        digest = hashlib.blake2b(f"kaoping.recordcheck|{assessment.pk}|{kind}|{scope}".encode(),
+                                 digest_size=8).digest()
+        keys.add(int.from_bytes(digest, "big", signed=True))
+    return sorted(keys)
+
+
+def serialise(assessment: Assessment, kind: str, candidates: Sequence[Candidate]) -> None:
+    """Make checking records and writing them one step: two submissions of the same
+    ``unique`` key (or two that together break a quota) at the same instant must not both
+    pass the check before either is written.
+
+    Called by :func:`check` inside the action's transaction; whatever it takes is held
+    until that transaction ends, so the second writer checks against the first one's record.
+
+    * PostgreSQL: a transaction-scoped advisory lock per unit and kind (or per kind, see
+      :func:`lock_keys`) — writers of other units or kinds never wait for each other, and no
+      row is written to lock.
+    * SQLite: the settings open every transaction with ``BEGIN IMMEDIATE``
+      (``transaction_mode``), which takes the database's one write lock before the first
+      read, so writers already run one after the other. A connection configured otherwise
+      takes the write lock here, by a write that changes nothing.
+    * any other database: a row lock on the assessment.
+    """
+    connection = connections[Record.objects.db]
+    if not connection.in_atomic_block:
+        return  # a check that writes nothing (nothing would hold a lock anyway)
+    if connection.vendor == "sqlite":
+        if connection.settings_dict.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE":
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {Assessment._meta.db_table} SET id = id WHERE id = %s",
+                               [assessment.pk])
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for key in lock_keys(assessment, kind, (c.unit_id for c in candidates)):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        return
+    list(Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk"))
 
 
 # ------------------------------------------------------------------ the check
@@ -218,8 +283,13 @@ def check(assessment: Assessment, kind: str, candidates: Sequence[Candidate],
     candidates (problems of records already stored are not theirs and are not reported).
     """
     scheme = assessment.scheme
-    units = assessed_units(assessment)
+    serialise(assessment, kind, candidates)
     unit_ids = None if _needs_all_units(scheme, kind) else {c.unit_id for c in candidates}
+    if unit_ids is not None and None in unit_ids:
+        unit_ids = None  # a unit not found by name: the engine names it against all units
+    # A check within units reads only those units: a submission costs the same in an
+    # assessment of 8 branches and in one of a province.
+    units = assessed_units(assessment, unit_ids)
     existing = stored_records(assessment, kind, unit_ids, exclude)
     try:
         return _check(assessment, kind, candidates, locate, set(optional), units, existing)

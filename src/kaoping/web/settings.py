@@ -94,10 +94,18 @@ _SQLITE = {
     # tests of simultaneous submissions (one vote per token) would not see the real locking
     "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"kaoping-test-{os.getpid()}.sqlite3")},
 }
-DATABASES = {
-    "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
-    if os.environ.get("DATABASE_URL") else _SQLITE
-}
+
+def _database() -> dict:
+    if not os.environ.get("DATABASE_URL"):
+        return _SQLITE
+    config = dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
+    if config["ENGINE"] == _SQLITE["ENGINE"]:
+        # a SQLite file named by URL gets the same locking as the default one
+        config["OPTIONS"] = {**_SQLITE["OPTIONS"], **config.get("OPTIONS", {})}
+    return config
+
+
+DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,7 +17,9 @@ Who may do what:
 * a 考核管理员 enters any kind for any unit of the assessment, and may also change or delete
   the records of assessor-entered kinds after submitting them (deductions, ranks, ballots …).
 
-Nothing is written in a published (locked) period.
+Nothing is written here in a published (locked) period: the correction path in
+``actions.verification`` (correct, add, withdraw — assessors only, with a reason) is the one
+way in.
 """
 
 from __future__ import annotations
@@ -141,6 +143,32 @@ def _check_one(actor, assessment: Assessment, kind: str, unit: Organisation,
     return checked.scheme_period, checked.values
 
 
+def check_stored_record(record: Record, values: dict[str, Any], message: str) -> dict[str, Any]:
+    """The engine's check of a stored record with new ``values`` (every field: a verifier's
+    adjustment, a correction after publication), as on entry: types, ranges, options, and
+    ``unique`` keys and quotas against the other stored records (the record itself left
+    out). Returns the values as the engine reads them; ``ProblemsRefused`` (``message`` and
+    every problem) when the engine refuses them.
+
+    The record is held to what its entry was held to: a submitted or accepted one in full,
+    a draft or returned one may leave fields blank; a record a unit entered may leave blank
+    the fields the assessing organisation fills in (they are filled in by adjusting them
+    one at a time)."""
+    assessment, kind = record.assessment, record.kind
+    scheme = assessment.scheme
+    optional = (others_fields(scheme, kind, assessor=False)
+                if entered_by(scheme, kind) == "unit" else set())
+    if record.status not in (Record.Status.SUBMITTED, Record.Status.ACCEPTED):
+        optional |= {f.name for f in scheme.records[kind].fields}
+    candidate = Candidate(record.unit.name, record.unit_id, record.scheme_period, values)
+    try:
+        [checked] = check(assessment, kind, [candidate], lambda i, col: FORM_PLACE + (col or ""),
+                          optional=optional, exclude=[record.pk])
+    except InputError as exc:
+        raise _refused(exc, message) from None
+    return checked.values
+
+
 def _merge(actor, assessment: Assessment, kind: str, values: dict[str, Any],
            stored: dict[str, Any]) -> dict[str, Any]:
     """The typed values, with the stored values of every field the actor does not type."""
@@ -178,6 +206,23 @@ def _fill_auto(assessment: Assessment, kind: str, values: dict[str, Any], record
     return values
 
 
+def clean_scheme_period(assessment: Assessment, period: Period, kind: str,
+                        scheme_period: Any) -> int | None:
+    """The kind's own period of a record entered in ``period`` (None for a yearly kind);
+    ``ActionError`` when it is not one of the kind's periods within ``period``."""
+    choices = kind_periods(assessment, period, kind)
+    if not choices:
+        return None
+    try:
+        scheme_period = int(scheme_period)
+    except (TypeError, ValueError):
+        scheme_period = None
+    if scheme_period not in [k for k, _ in choices]:
+        labels = "、".join(label for _, label in choices)
+        raise ActionError(f"期次须在本期之内（{labels}）", {"scheme_period": f"可选：{labels}"})
+    return scheme_period
+
+
 # ------------------------------------------------------------------ records
 
 
@@ -201,17 +246,7 @@ def do_save_record(actor, *, assessment: Assessment, period: Period, kind: str,
         raise ActionError(f"不能为「{unit.name}」填写「{kind}」")
     if record is not None and not may_edit(actor, record):
         raise ActionError("该记录已提交，不能再修改")
-    allowed = [k for k, _ in kind_periods(assessment, period, kind)]
-    if allowed:
-        try:
-            scheme_period = int(scheme_period)
-        except (TypeError, ValueError):
-            scheme_period = None
-        if scheme_period not in allowed:
-            labels = "、".join(label for _, label in kind_periods(assessment, period, kind))
-            raise ActionError(f"期次须在本期之内（{labels}）", {"scheme_period": f"可选：{labels}"})
-    else:
-        scheme_period = None
+    scheme_period = clean_scheme_period(assessment, period, kind, scheme_period)
     stored = dict(record.data) if record is not None else {}
     merged = _merge(actor, assessment, kind, values, stored)
     now = timezone.now()
@@ -325,6 +360,13 @@ def do_attach_evidence(actor, record: Record, upload) -> Evidence:
     check_open(record.period)
     if not may_edit(actor, record):
         raise ActionError("该记录已提交，不能再添加佐证材料")
+    return store_evidence(actor, record, upload, "evidence.attach")
+
+
+def store_evidence(actor, record: Record, upload, action: str, reason: str = "") -> Evidence:
+    """Store an upload as the record's evidence, within the limits, and write the audit row
+    ``action``. The caller owns the transaction and has checked who may attach; it calls
+    this last (the file is written at once, and removed again only if this call fails)."""
     name = os.path.basename((upload.name or "").replace("\\", "/")).strip()[:255]
     problem = evidence_problem(name, upload.size or 0)
     if problem:
@@ -336,8 +378,8 @@ def do_attach_evidence(actor, record: Record, upload) -> Evidence:
     evidence.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
     try:
         evidence.save()
-        audit(actor, "evidence.attach", evidence, organisation=record.unit,
-              after={"record": record.pk, "name": name, "size": upload.size})
+        audit(actor, action, evidence, organisation=record.unit,
+              after={"record": record.pk, "name": name, "size": upload.size}, reason=reason)
     except BaseException:
         evidence.file.storage.delete(evidence.file.name)
         raise

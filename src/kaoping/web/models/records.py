@@ -12,6 +12,9 @@ class Record(models.Model):
         SUBMITTED = "submitted", "已提交"
         RETURNED = "returned", "已退回"
         ACCEPTED = "accepted", "已核查"
+        #: withdrawn after publication (公示后撤销): kept with its values and history, never
+        #: scored or compared again (``actions.verification.do_withdraw_record``)
+        WITHDRAWN = "withdrawn", "已撤销"
 
     assessment = models.ForeignKey("web.Assessment", on_delete=models.CASCADE,
                                    related_name="records")

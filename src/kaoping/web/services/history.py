@@ -6,14 +6,30 @@ from django.db.models import Q, QuerySet
 
 from ..models import AuditEntry, Evidence, Organisation, Publication, Record, ScoringRun
 
-#: what the audit actions are called on the pages (others are shown as written)
+#: what the audit actions are called on the pages: every action an ``audit()`` call writes
+#: has its label here (tests/web/test_history_action_labels.py fails for one that has none)
 ACTION_LABELS = {
+    # records and their evidence
     "record.create": "新建记录", "record.update": "修改记录", "record.save": "保存记录",
     "record.submit": "提交", "record.delete": "删除记录", "record.import": "导入记录",
     "record.accept": "核查通过", "record.return": "退回", "record.adjust": "核查调整",
-    "record.correct": "公示后更正", "evidence.attach": "上传佐证材料",
-    "evidence.upload": "上传佐证材料", "evidence.delete": "删除佐证材料",
+    "record.correct": "公示后更正", "record.correct_add": "公示后补录",
+    "record.correct_withdraw": "公示后撤销", "record.correct_delete": "公示后删除草稿",
+    "record.withdraw": "重开测评，撤回结果记录",
+    "evidence.attach": "上传佐证材料", "evidence.upload": "上传佐证材料",
+    "evidence.delete": "删除佐证材料", "evidence.correct_attach": "公示后补充佐证材料",
+    # scoring and publication
     "scoring.run": "评分", "publication.publish": "公示", "publication.revise": "发布更正版",
+    # evaluation ballots
+    "ballot.create": "新建测评", "ballot.issue": "发放投票码", "ballot.close": "结束测评",
+    "ballot.reopen": "重新开启测评",
+    # the organisation tree, assessments, people
+    "organisation.create": "新建组织", "organisation.update": "修改组织",
+    "organisation.move": "调整上级组织", "organisation.delete": "删除组织",
+    "assessment.create": "新建考核", "assessment.update": "修改考核",
+    "user.create": "新建用户", "user.reset_password": "重置密码", "user.activate": "启用账号",
+    "user.deactivate": "停用账号", "role.grant": "授予角色", "role.revoke": "撤销角色",
+    "reminders.send": "发送填报提醒",
 }
 
 
@@ -49,6 +65,7 @@ KEY_LABELS = {"status": "状态", "return_reason": "退回原因", "late": "逾�
               "scoring_run": "评分", "state": "状态", "public": "公开", "problems": "问题数",
               "units": "单位数", "ok": "成功", "record": "记录", "name": "文件名", "size": "大小"}
 _VALUE_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "accepted": "已核查",
+                 "withdrawn": "已撤销",
                  "open": "填报中", "published": "已公示", True: "是", False: "否"}
 
 

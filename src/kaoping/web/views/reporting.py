@@ -43,6 +43,10 @@ from ..actions.records import (
     may_edit,
     may_enter,
 )
+from ..actions.verification import (
+    do_attach_evidence_after_publication,
+    may_attach_after_publication,
+)
 from ..models import AssessedUnit, Assessment, Organisation, Period, Record, Role
 from ..recordcheck import display, entered_by, scheme_period_label
 from ..recordforms import RecordForm
@@ -119,7 +123,9 @@ def period_blocks(user, assessment: Assessment, period: Period, units: list[Orga
                           not period.locked and may_edit(user, r),
                           not period.locked and may_delete(user, r)) for r in by_kind[kind]]
         done = any(r.status in DONE for r in by_kind[kind])
-        state = progress.State.DONE if done else pending
+        # a kind reported only when something happened is never missing or overdue
+        state = (progress.State.DONE if done else
+                 progress.State.OPTIONAL if progress.is_optional(scheme, kind) else pending)
         new_units = [] if period.locked else [u for u in units
                                               if may_enter(user, assessment, kind, u)]
         blocks.append(KindBlock(kind, spec.description or "", spec.entered_by == "assessor",
@@ -184,7 +190,8 @@ def reporting_home(request):
                                                               assessment.due_soon_days),
                              "days_left": (p.deadline - today).days, "blocks": blocks,
                              "counts": counts,
-                             "empty_kinds": sum(1 for b in blocks if not b.rows),
+                             "empty_kinds": sum(1 for b in blocks if not b.rows
+                                                and b.state != progress.State.OPTIONAL),
                              # open: the current period, any with drafts or returned
                              # records, and any overdue with nothing reported at all;
                              # earlier periods that are complete fold to a line
@@ -334,6 +341,9 @@ def _detail(request, record: Record, status=200, problems=None):
         "submittable": writable and may_edit(request.user, record)
         and record.status in (Record.Status.DRAFT, Record.Status.RETURNED),
         "deletable": writable and may_delete(request.user, record),
+        # a record added after publication (公示后补录) takes evidence from the 考核管理员
+        "attachable": writable and may_edit(request.user, record)
+        or may_attach_after_publication(request.user, record),
         "locked_message": LOCKED_MESSAGE, "problems": problems or [],
         "history_url": _try_reverse("record_history", record_id=record.pk),
         "verify_url": _try_reverse("verify_record", record_id=record.pk)
@@ -400,8 +410,11 @@ def evidence_upload(request, record_id: int):
     if upload is None:
         messages.error(request, "请选择要上传的文件")
         return _detail(request, record, 400)
+    # a published period's record takes evidence only through the correction path
+    attach = (do_attach_evidence if not record.period.locked
+              else do_attach_evidence_after_publication)
     try:
-        do_attach_evidence(request.user, record, upload)
+        attach(request.user, record, upload)
     except ActionError as exc:
         messages.error(request, exc.message)
         return _detail(request, record, 400)

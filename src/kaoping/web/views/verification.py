@@ -25,6 +25,7 @@ from ..actions.verification import (
     do_adjust_record,
     do_correct_record,
     do_return_record,
+    may_attach_after_publication,
 )
 from ..models import Assessment, Record
 from ..services.display import record_period_label, record_summary
@@ -109,6 +110,7 @@ def _detail(request, record: Record, *, errors=None, form=None, status=200):
         "verifications": record.verifications.select_related("by"),
         "writable": writable,
         "can_correct": not writable and can_assess(request.user, record.assessment),
+        "can_attach": may_attach_after_publication(request.user, record),
         "errors": errors or {}, "form": form or {},
     }, status=status)
 
