@@ -37,9 +37,15 @@ from ..models import (
     RaterCategory,
     Record,
 )
-from ..recordcheck import Candidate, check, kind_periods
+from ..recordcheck import Candidate, check
 from .base import ActionError, audit
-from .records import ProblemsRefused, _remove_files_after_commit, check_open, snapshot
+from .records import (
+    ProblemsRefused,
+    _remove_files_after_commit,
+    check_open,
+    clean_scheme_period,
+    snapshot,
+)
 
 #: no 0/O, 1/I/L: a code read off paper is typed without doubt
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -384,17 +390,7 @@ def do_create_ballot(actor, assessment: Assessment, *, title: str, kind: str, pe
     if period.assessment_id != assessment.pk:
         raise ActionError("考核期不属于该考核", {"period": "无效"})
     check_open(period)
-    allowed = kind_periods(assessment, period, kind)
-    if allowed:
-        try:
-            scheme_period = int(scheme_period)
-        except (TypeError, ValueError):
-            scheme_period = None
-        if scheme_period not in [k for k, _ in allowed]:
-            labels = "、".join(label for _, label in allowed)
-            raise ActionError(f"期次须在本期之内（{labels}）", {"scheme_period": f"可选：{labels}"})
-    else:
-        scheme_period = None
+    scheme_period = clean_scheme_period(assessment, period, kind, scheme_period)
     assessed = set(assessment.units.values_list("organisation_id", flat=True))
     unit_list = (list(Organisation.objects.filter(pk__in=assessed)) if units is None
                  else list(units))

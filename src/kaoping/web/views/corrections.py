@@ -22,6 +22,7 @@ from ..models import AssessedUnit, Period, Record
 from ..recordcheck import auto_fields
 from ..recordforms import RecordForm, form_field
 from ..services.display import record_period_label, record_summary
+from . import optional_int
 from .assessments import tree_order
 
 PAGE_SIZE = 100
@@ -54,13 +55,6 @@ def _units(period: Period):
         assessment=period.assessment).select_related("organisation"))
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def corrections(request, period_id: int):
     """The period's records (every status), to withdraw one or add a missing one."""
@@ -69,7 +63,7 @@ def corrections(request, period_id: int):
     scheme = assessment.scheme
     records = (Record.objects.filter(period=period).select_related("unit")
                .order_by("kind", "unit__path", "id"))
-    unit, kind = _int(request.GET.get("unit")), request.GET.get("kind", "")
+    unit, kind = optional_int(request.GET.get("unit")), request.GET.get("kind", "")
     status = request.GET.get("status", "")
     if unit:
         records = records.filter(unit_id=unit)

@@ -29,6 +29,7 @@ from ..actions.verification import (
 )
 from ..models import Assessment, Record
 from ..services.display import record_period_label, record_summary
+from . import optional_int
 
 PAGE_SIZE = 100
 
@@ -53,13 +54,6 @@ def _access_queue(user, assessment_id: int) -> Assessment:
     return assessment
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def queue(request, assessment_id: int):
     assessment = _access_queue(request.user, assessment_id)
@@ -69,7 +63,7 @@ def queue(request, assessment_id: int):
     status = request.GET.get("status", Record.Status.SUBMITTED)
     if status in Record.Status.values:
         records = records.filter(status=status)
-    unit, period, kind = _int(request.GET.get("unit")), _int(request.GET.get("period")), request.GET.get("kind", "")
+    unit, period, kind = optional_int(request.GET.get("unit")), optional_int(request.GET.get("period")), request.GET.get("kind", "")
     if unit:
         records = records.filter(unit_id=unit)
     if period:
