@@ -113,7 +113,7 @@ def fits_the_phone(page: Page) -> None:
 
 
 def test_thirty_raters_vote_on_phones(meeting, live_server, browser, browser_context_args,
-                                      screenshot):
+                                      screenshot, log_in):
     a, democratic, daily = meeting
     base = live_server.url
     shots = lambda page, name: screenshot(page, f"ballots/{name}")  # noqa: E731
@@ -182,12 +182,7 @@ def test_thirty_raters_vote_on_phones(meeting, live_server, browser, browser_con
 
     # ------------------------------------------------------ the assessor closes the ballot
     context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill("kaohe")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    page = log_in(context.new_page(), "kaohe", PASSWORD)
     page.goto(f"{base}/ballots/{democratic.pk}/")
     turnout = page.locator("table").first.locator("tr").filter(has_text="党员")
     expect(turnout).to_contain_text("30 / 30")

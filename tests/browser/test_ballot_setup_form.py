@@ -24,7 +24,8 @@ PASSWORD = "Ballot-form-2026"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_set_up_scheme_f_year_end_ballot(transactional_db, live_server, page, screenshot):
+def test_set_up_scheme_f_year_end_ballot(transactional_db, live_server, page, screenshot,
+                                         log_in):
     county = do_create_organisation(None, name="县委")
     organ = do_create_organisation(None, name="机关党委", parent=county)
     branches = [do_create_organisation(None, name=f"支部{k}", parent=organ) for k in (1, 2)]
@@ -37,11 +38,7 @@ def test_set_up_scheme_f_year_end_ballot(transactional_db, live_server, page, sc
         verifiers=[kaohe])
     (ROOT / "test-artifacts" / "ballots").mkdir(parents=True, exist_ok=True)
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill("kaohe")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    log_in(page, "kaohe", PASSWORD)
 
     page.goto(f"{base}/assessments/{a.pk}/ballots/new/?kind=年末评议")
     rows = page.locator("#category-rows tr")
