@@ -8,6 +8,7 @@ so they ``import harness``."""
 
 from __future__ import annotations
 
+import argparse
 import http.cookiejar
 import json
 import os
@@ -317,3 +318,41 @@ def ratio(measured: dict, baseline: dict) -> float | None:
     if not measured.get("count") or not baseline.get("p95_ms"):
         return None
     return round(measured["p95_ms"] / baseline["p95_ms"], 2)
+
+
+# ---------------------------------------------------------------------- the command line
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The options both load benchmarks take, and the hidden ones of their child processes."""
+    p.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"],
+                   help="default: sqlite, and postgres when DATABASE_URL is set")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    p.add_argument("--json", help="also write the results to this JSON file")
+    p.add_argument("--keep", action="store_true", help="keep the temporary data folders")
+    p.add_argument("--setup", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--count", type=int, help=argparse.SUPPRESS)
+
+
+def chosen_databases(p: argparse.ArgumentParser, options, make_target: str) -> list[str]:
+    """The databases to run on: as asked, else SQLite and PostgreSQL when DATABASE_URL is set."""
+    url = os.environ.get("DATABASE_URL")
+    databases = options.databases or (["sqlite", "postgres"] if url else ["sqlite"])
+    if "postgres" in databases and not url:
+        p.error(f"postgres needs DATABASE_URL (a role with CREATEDB), e.g. via make {make_target}")
+    return databases
+
+
+def one_result(database: str, n: int, run) -> dict:
+    """``run()``'s result, announced and printed as it comes (a run takes minutes)."""
+    print(f"— {database}, N = {n} …", file=sys.stderr, flush=True)
+    r = run()
+    print(json.dumps(r, ensure_ascii=False), file=sys.stderr, flush=True)
+    return r
+
+
+def report(results: list[dict], table: str, json_path: str | None) -> None:
+    print(table)
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, ensure_ascii=False, indent=1))

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 import time
@@ -45,10 +44,14 @@ from pathlib import Path
 
 from harness import (
     Session,
+    add_run_arguments,
     baseline_burst,
+    chosen_databases,
     django_setup,
     fresh_site,
+    one_result,
     ratio,
+    report,
     server_errors,
     serving,
     stats,
@@ -255,16 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=1000, help="raters (default 1000)")
     p.add_argument("--units", type=int, default=5, help="rated units (default 5)")
-    p.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"],
-                   help="default: sqlite, and postgres when DATABASE_URL is set")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     p.add_argument("--spread", type=float, default=0.0,
                    help="seconds over which the votes start (default 0: all at once)")
-    p.add_argument("--json", help="also write the results to this JSON file")
-    p.add_argument("--keep", action="store_true", help="keep the temporary data folders")
-    p.add_argument("--setup", type=int, help=argparse.SUPPRESS)
-    p.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    add_run_arguments(p)
     options = p.parse_args(argv)
     if options.setup is not None:
         print(json.dumps(setup(options.setup, options.units)))
@@ -272,28 +268,18 @@ def main(argv: list[str] | None = None) -> int:
     if options.count is not None:
         print(json.dumps(count(options.count)))
         return 0
-    databases = options.databases or (["sqlite", "postgres"] if os.environ.get("DATABASE_URL")
-                                      else ["sqlite"])
-    if "postgres" in databases and not os.environ.get("DATABASE_URL"):
-        p.error("postgres needs DATABASE_URL (a role with CREATEDB), e.g. via make bench-votes")
+    databases = chosen_databases(p, options, "bench-votes")
     if not 1 <= options.n <= 2000:
         p.error("N must be between 1 and 2000 (a category's codes are at most 2000)")
     if not 1 <= options.units <= 50:
         p.error("--units must be between 1 and 50")
     if not 0 <= options.spread <= 600:
         p.error("--spread must be between 0 and 600 seconds")
-    results = []
-    for database in databases:
-        print(f"— {database}, N = {options.n} …", file=sys.stderr, flush=True)
-        r = one_run(database, options.n, options)
-        results.append(r)
-        print(json.dumps(r, ensure_ascii=False), file=sys.stderr, flush=True)
-    print(table(results))
-    if options.json:
-        Path(options.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    results = [one_result(database, options.n, lambda d=database: one_run(d, options.n, options))
+               for database in databases]
+    report(results, table(results), options.json)
     bad = [r for r in results if r["errors"] or r["server_errors"] or not r["counted_exactly"]]
     return 1 if bad else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
