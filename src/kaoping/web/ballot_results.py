@@ -7,7 +7,9 @@ category gave that unit at least 3 votes (with fewer nothing would be left to av
 
 The weighted score of a unit is Σ weight × mean ÷ Σ weight over the categories that rated
 the unit: a category without votes is left out and the other weights are renormalised
-(F's 50/40/5/5 without 服务对象 becomes 50/40/5 ÷ 95).
+(F's 40/5/5 without 服务对象 becomes 40/5 ÷ 45). Where the scheme weighs the ballot's part
+together with parts from other records (F 年末考核分: 考核组评分 50 is the team's own score),
+this is the ballot's part only; the engine weighs the whole.
 
 Signals for the assessor, shown and never applied: sheets that gave every unit the same
 answer, and sheets far from the consensus — the mean absolute difference between the
