@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
-from .access import administers, managed_organisations, managed_users, visible_organisations
+from .access import (
+    administers,
+    can_assess,
+    can_verify,
+    can_view_dashboard,
+    managed_organisations,
+    managed_users,
+    reporter_units,
+    visible_organisations,
+)
 from .models import Assessment, Membership, Organisation
 from .progress import reporter_todo, todo_rows
 
@@ -15,8 +25,36 @@ def home_context(user) -> dict:
     visible = visible_organisations(user)
     assessments = Assessment.objects.filter(
         Q(units__organisation__in=visible) | Q(organisation__in=visible)).distinct()
-    return {"assessments": assessments.select_related("organisation"),
-            "todo": todo_rows(reporter_todo(user, timezone.localdate()))}
+    rows = [assessment_links(user, a) for a in assessments.select_related("organisation")]
+    return {"assessments": rows, "todo": todo_rows(reporter_todo(user, timezone.localdate())),
+            "dashboard_link": any(r["dashboard"] for r in rows)}
+
+
+def assessment_links(user, a: Assessment) -> dict:
+    """An assessment on the home page: where its name leads this user (its set-up page for
+    staff, the dashboard for leaders, 填报 for reporters) and the other pages they may open."""
+    links = []
+    staff = can_assess(user, a)
+    dashboard = can_view_dashboard(user, a)
+    reports = a.units.filter(organisation_id__in=reporter_units(user)).exists()
+    if staff:
+        links.append(("核查", reverse("verification_queue", args=[a.pk])))
+        links.append(("填报进度", reverse("progress_board", args=[a.pk])))
+        links.append(("评分与公示", reverse("scoring", args=[a.pk])))
+    elif can_verify(user, a):
+        links.append(("核查", reverse("verification_queue", args=[a.pk])))
+    if reports:
+        links.append(("填报", reverse("reporting")))
+    if dashboard:
+        links.append(("领导看板", reverse("dashboard", args=[a.pk])))
+    links.append(("考核结果", reverse("results_index")))
+    if staff:
+        main = reverse("assessment_detail", args=[a.pk])
+    elif dashboard:
+        main = reverse("dashboard", args=[a.pk])
+    else:
+        main = links[0][1]
+    return {"assessment": a, "url": main, "links": links, "dashboard": dashboard}
 
 
 # ---------------------------------------------------------------- the tree and its people
