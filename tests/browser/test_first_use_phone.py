@@ -16,7 +16,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
+from webhelpers import publish_confirmed
 
 PHONE = {"width": 390, "height": 844}
 
@@ -40,7 +41,7 @@ def published(demo):
     jan = a.periods.get(number=1)
     run = do_run_scoring(demo.users["assessor"], jan)
     assert run.ok, run.problems
-    do_publish(demo.users["assessor"], run)
+    publish_confirmed(demo.users["assessor"], run)
     return demo
 
 

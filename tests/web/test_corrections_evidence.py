@@ -12,13 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaoping.web.actions.base import ActionError
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
 from kaoping.web.actions.verification import (
     do_add_record_after_publication,
     do_attach_evidence_after_publication,
     do_withdraw_record,
 )
 from kaoping.web.models import AuditEntry, Evidence
+from webhelpers import publish_confirmed
 
 NAME = "督办通知 2026-1.pdf"
 CONTENT = b"%PDF-1.4 notice"
@@ -30,7 +31,7 @@ def added(scheme_a_assessment, settings, tmp_path):
     w = scheme_a_assessment
     w.r1 = w.time_task(w.world.b1, "2026-01-15", by=w.world.carol)
     w.r2 = w.time_task(w.world.b2, "2026-01-18", by=w.world.dave)
-    do_publish(w.world.bob, do_run_scoring(w.world.bob, w.jan))
+    publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, w.jan))
     w.jan.refresh_from_db()
     w.added = do_add_record_after_publication(
         w.world.bob, assessment=w.a, period=w.jan, kind="月度扣分", unit=w.world.b1,

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
 from kaoping.web.models import AuditEntry, Record
+from webhelpers import publish_confirmed
 
 DEDUCTION = {"kind": "月度扣分", "scheme_period": "1", "类型": "督办", "扣分": "0.02",
              "事由": "超期", "reason": "漏录"}
@@ -19,7 +20,7 @@ def published(scheme_a_assessment):
     w = scheme_a_assessment
     w.r1 = w.time_task(w.world.b1, "2026-01-15", by=w.world.carol)
     w.r2 = w.time_task(w.world.b2, "2026-01-18", by=w.world.dave)
-    do_publish(w.world.bob, do_run_scoring(w.world.bob, w.jan))
+    publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, w.jan))
     return w
 
 

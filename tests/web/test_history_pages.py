@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
 from kaoping.web.actions.verification import (
     do_adjust_record,
     do_correct_record,
     do_return_record,
 )
+from webhelpers import publish_confirmed
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def w(scheme_a_assessment):
     w.r2 = w.time_task(w.world.b2, "2026-01-18")
     do_adjust_record(w.world.bob, w.r1, "完成日期", "2026-01-16", "佐证日期为 16 日")
     w.run = do_run_scoring(w.world.bob, w.jan)
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     do_correct_record(w.world.bob, w.r1, {"完成日期": "2026-01-15"}, "复核后恢复")
     return w
 

@@ -42,9 +42,12 @@ def test_home_page_lists_the_reporters_items_first(login, progress_world, monkey
     assert "我的待办" in html
     assert html.index("我的待办") < html.index("<h2>考核</h2>")
     rows = [s.split('"')[0] for s in html.split('<tr class="todo-')[1:]]
-    # one line per period and state: January's 13 overdue items, February's 15 due soon,
-    # and E's one open item (its appeal is optional, so not on the to-do list)
-    assert rows == ["overdue", "soon", "open"]
+    # 一支部's returned 质量成果 of January first, then one line per period and state:
+    # January's 13 overdue items, February's 15 due soon, and E's one open item (its appeal
+    # is optional, so not on the to-do list)
+    assert rows == ["returned", "overdue", "soon", "open"]
+    returned = html.split('<tr class="todo-returned">')[1].split("</tr>")[0]
+    assert "已退回" in returned and "质量成果" in returned and "修改后重新提交" in returned
     assert "13 项：" in html and "15 项：" in html and "2 项：" not in html
     open_row = html.split('<tr class="todo-open">')[1].split("</tr>")[0]
     assert "指标评分" in open_row and "申诉" not in open_row
@@ -79,3 +82,18 @@ def test_report_link_falls_back_when_reporting_pages_are_missing(progress_world,
     w = progress_world
     assert progress.report_url(w.a, w.jan, w.world.b1) == reverse("assessment_detail",
                                                                   args=[w.a.pk])
+
+
+def test_a_returned_record_stays_first_with_its_reason_until_resubmitted(login, progress_world,
+                                                                        monkeypatch):
+    from kaoping.web.models import Record
+
+    w = progress_world
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 2, 24))
+    record = Record.objects.get(status=Record.Status.RETURNED)
+    Record.objects.filter(pk=record.pk).update(return_reason="缺少会议记录照片")
+    html = login(w.world.carol).get(reverse("home")).content.decode()
+    assert "质量成果：缺少会议记录照片" in html
+    assert html.index("todo-returned") < html.index("todo-overdue")
+    Record.objects.filter(pk=record.pk).update(status=Record.Status.SUBMITTED)  # resubmitted
+    assert "todo-returned" not in login(w.world.carol).get(reverse("home")).content.decode()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
+from webhelpers import publish_confirmed
 
 
 def publish(w):
     w.time_task(w.world.b1, "2026-01-15")
     w.time_task(w.world.b2, "2026-01-18")
-    return do_publish(w.world.bob, do_run_scoring(w.world.bob, w.jan))
+    return publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, w.jan))
 
 
 def test_not_public_unless_chosen(scheme_a_assessment, client):

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaoping.web.actions.base import ActionError
-from kaoping.web.actions.scoring import do_publish, do_publish_revision, do_run_scoring
+from kaoping.web.actions.scoring import do_publish_revision, do_run_scoring
 from kaoping.web.actions.verification import do_correct_record
 from kaoping.web.models import AuditEntry, Record
+from webhelpers import publish_confirmed
 
 GRADES = ["好"] * 3 + ["较好"] * 5 + ["一般"] * 2
 
@@ -47,7 +48,7 @@ def g(ballot_assessment):
         record(unit, "实地核查", {"核查日期": "2026-03-20", "核查组": "第一组"}, scheme_period=1)
         record(unit, "民意调查", {"得分": 80})
         record(unit, "述职测评", {"测评人": None, "得分": 90})
-    pub1 = do_publish(w.world.bob, do_run_scoring(w.world.bob, period))
+    pub1 = publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, period))
     return w, a, period, units, daily, pub1
 
 

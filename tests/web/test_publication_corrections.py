@@ -12,13 +12,14 @@ import pytest
 from django.urls import reverse
 
 from kaoping.web.actions.base import ActionError
-from kaoping.web.actions.scoring import do_publish, do_publish_revision, do_run_scoring
+from kaoping.web.actions.scoring import do_publish_revision, do_run_scoring
 from kaoping.web.actions.verification import (
     do_add_record_after_publication,
     do_correct_record,
     do_withdraw_record,
 )
 from kaoping.web.models import AuditEntry, Publication, Record
+from webhelpers import publish_confirmed
 
 DEDUCTION = {"类型": "督办", "扣分": "0.03", "事由": "档案整理超期，专题通报"}
 
@@ -28,7 +29,7 @@ def published(scheme_a_assessment):
     w = scheme_a_assessment
     w.r1 = w.time_task(w.world.b1, "2026-01-15")
     w.r2 = w.time_task(w.world.b2, "2026-01-18")
-    w.pub1 = do_publish(w.world.bob, do_run_scoring(w.world.bob, w.jan))
+    w.pub1 = publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, w.jan))
     return w
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kaoping.web.access import period_is_writable
 from kaoping.web.actions.base import ActionError
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
 from kaoping.web.actions.verification import (
     do_accept_record,
     do_adjust_record,
@@ -15,6 +15,7 @@ from kaoping.web.actions.verification import (
     do_return_record,
 )
 from kaoping.web.models import AuditEntry, Period, Publication, Record
+from webhelpers import confirmed_publish_form, publish_confirmed
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_publish_from_the_run_page(scored, login):
     c = login(w.world.bob)
     page = c.get(reverse("scoring_run", args=[w.run.pk])).content.decode()
     assert "1.00" in page and "0.70" in page and "公示1月结果" in page
-    resp = c.post(reverse("scoring_publish", args=[w.run.pk]))
+    resp = c.post(reverse("scoring_publish", args=[w.run.pk]), confirmed_publish_form(w.jan))
     assert resp.status_code == 302
     pub = Publication.objects.get(period=w.jan)
     assert (pub.revision, pub.scoring_run, pub.by) == (1, w.run, w.world.bob)
@@ -48,7 +49,7 @@ def test_publish_from_the_run_page(scored, login):
 
 def test_locked_period_refuses_normal_writes(scored):
     w = scored
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     for act in (lambda r: do_accept_record(w.world.bob, r),
                 lambda r: do_return_record(w.world.bob, r, "x"),
                 lambda r: do_adjust_record(w.world.bob, r, "完成日期", "2026-01-16", "x")):
@@ -60,7 +61,7 @@ def test_locked_period_refuses_normal_writes(scored):
 
 def test_locked_record_page_offers_correction_only(scored, login):
     w = scored
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     c = login(w.world.bob)
     page = c.get(reverse("verify_record", args=[w.r1.pk])).content.decode()
     assert "公示后更正" in page and "核查通过" not in page
@@ -72,7 +73,7 @@ def test_correction_is_only_for_locked_periods_and_needs_a_reason(scored):
     w = scored
     with pytest.raises(ActionError, match="尚未公示"):
         do_correct_record(w.world.bob, w.r1, {"完成日期": "2026-01-16"}, "x")
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     with pytest.raises(ActionError, match="须填写理由"):
         do_correct_record(w.world.bob, w.r1, {"完成日期": "2026-01-16"}, " ")
     with pytest.raises(ActionError, match="只有考核管理员"):
@@ -84,7 +85,7 @@ def test_a_run_with_problems_cannot_be_published(scheme_a_assessment):
     w.record(w.world.b1, "时间任务", {"考核项目": "无此项"})
     run = do_run_scoring(w.world.bob, w.jan)
     with pytest.raises(ActionError, match="数据问题"):
-        do_publish(w.world.bob, run)
+        publish_confirmed(w.world.bob, run)
     w.jan.refresh_from_db()
     assert not w.jan.locked
 
@@ -93,8 +94,8 @@ def test_a_stale_run_cannot_be_published(scored):
     w = scored
     do_return_record(w.world.bob, w.r2, "佐证缺失")  # after the run
     with pytest.raises(ActionError, match="重新评分"):
-        do_publish(w.world.bob, w.run)
-    do_publish(w.world.bob, do_run_scoring(w.world.bob, w.jan))
+        publish_confirmed(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, w.jan))
 
 
 def test_only_assessors_run_and_publish(scored):
@@ -102,7 +103,7 @@ def test_only_assessors_run_and_publish(scored):
     with pytest.raises(ActionError):
         do_run_scoring(w.world.frank, w.jan)
     with pytest.raises(ActionError):
-        do_publish(w.world.carol, w.run)
+        publish_confirmed(w.world.carol, w.run)
 
 
 def test_reporting_actions_refuse_a_published_period(scored):
@@ -112,7 +113,7 @@ def test_reporting_actions_refuse_a_published_period(scored):
     w = scored
     draft = w.time_task(w.world.b1, "2026-01-15", name="草稿", status=Record.Status.DRAFT,
                         by=w.world.carol)
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     w.jan.refresh_from_db()
     with pytest.raises(ActionError):
         records.do_save_record(w.world.carol, assessment=w.a, period=w.jan, kind="时间任务",

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from kaoping.web.actions.base import ActionError
-from kaoping.web.actions.scoring import do_publish, do_publish_revision, do_run_scoring
+from kaoping.web.actions.scoring import do_publish_revision, do_run_scoring
 from kaoping.web.actions.verification import do_correct_record
 from kaoping.web.models import AuditEntry, Publication
+from webhelpers import publish_confirmed
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def published(scheme_a_assessment):
     w = scheme_a_assessment
     w.time_task(w.world.b1, "2026-01-15")
     w.r2 = w.time_task(w.world.b2, "2026-01-18")
-    w.pub1 = do_publish(w.world.bob, do_run_scoring(w.world.bob, w.jan))
+    w.pub1 = publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, w.jan))
     return w
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
+from webhelpers import publish_confirmed
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_unpublished_period_has_no_results_page(w, login):
 
 
 def test_carol_sees_the_ranking_and_only_her_own_explanation(w, login):
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     c = login(w.world.carol)
     page = c.get(reverse("period_results", args=[w.jan.pk])).content.decode()
     assert "一支部" in page and "二支部" in page and "0.70" in page  # 公示: the ranking
@@ -72,7 +73,7 @@ def test_carol_sees_the_ranking_and_only_her_own_explanation(w, login):
 
 
 def test_dave_cannot_open_one_branch_explanation_by_url(w, login):
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     c = login(w.world.dave)
     assert c.get(explain_url(w, w.world.b1)).status_code == 404
     assert c.get(explain_url(w, w.world.b1) + "?revision=1").status_code == 404
@@ -81,14 +82,14 @@ def test_dave_cannot_open_one_branch_explanation_by_url(w, login):
 
 
 def test_leader_reads_every_explanation(w, login):
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     c = login(w.world.frank)
     for org in (w.world.b1, w.world.b2):
         assert c.get(explain_url(w, org)).status_code == 200
 
 
 def test_eve_sees_nothing(w, login):
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     c = login(w.world.eve)
     assert c.get(reverse("period_results", args=[w.jan.pk])).status_code == 404
     for org in (w.world.b1, w.world.b2):
@@ -97,7 +98,7 @@ def test_eve_sees_nothing(w, login):
 
 
 def test_anonymous_is_sent_to_login(w, client):
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     for url in [reverse("results_index"), reverse("period_results", args=[w.jan.pk]),
                 explain_url(w, w.world.b1), *scoring_pages(w)]:
         resp = client.get(url)
@@ -107,7 +108,7 @@ def test_anonymous_is_sent_to_login(w, client):
 
 
 def test_results_index_links_published_revisions(w, login):
-    do_publish(w.world.bob, w.run)
+    publish_confirmed(w.world.bob, w.run)
     page = login(w.world.carol).get(reverse("results_index")).content.decode()
     assert reverse("period_results", args=[w.jan.pk]) in page
     assert reverse("scoring", args=[w.a.pk]) not in page

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from kaoping.engine import evaluate
 from kaoping.io.jsonfile import dataset_from_document
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
 from kaoping.web.models import Record
 from kaoping.web.services import scoring
+from webhelpers import publish_confirmed
 
 S = Record.Status
 
@@ -122,7 +123,7 @@ def test_history_from_earlier_years_publications(scheme_a_assessment):
                           scheme_period=1, status=S.SUBMITTED, created_by=w.world.bob,
                           data={"考核项目": "3", "业务名称": "x", "截止日期": "2025-01-15",
                                 "完成日期": "2025-01-15"})
-    do_publish(w.world.bob, do_run_scoring(w.world.bob, dec))
+    publish_confirmed(w.world.bob, do_run_scoring(w.world.bob, dec))
     history = scoring.history_for(w.a)
     assert list(history) == [2025] and history[2025].units["一支部"].rank == 1
 

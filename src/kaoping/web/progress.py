@@ -429,6 +429,15 @@ def reporter_todo(user, today: date) -> list[ReporterItem]:
     return items
 
 
+def returned_records(user):
+    """The records returned (退回) to the reporter's units in open periods, oldest deadline
+    first: they come before everything else on a to-do list, with the reason, until the
+    unit resubmits them."""
+    return (Record.objects.filter(unit_id__in=reporter_units(user), status=Record.Status.RETURNED,
+                                  period__state=Period.State.OPEN)
+            .select_related("assessment", "period", "unit").order_by("period__deadline", "pk"))
+
+
 @dataclass(frozen=True)
 class TodoRow:
     """The reporter's items of one period and state, shown as one line: a month that has

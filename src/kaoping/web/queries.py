@@ -16,7 +16,7 @@ from .access import (
     visible_organisations,
 )
 from .models import Assessment, Membership, Organisation
-from .progress import reporter_todo, todo_rows
+from .progress import reporter_todo, returned_records, todo_rows
 
 
 def home_context(user) -> dict:
@@ -27,7 +27,7 @@ def home_context(user) -> dict:
         Q(units__organisation__in=visible) | Q(organisation__in=visible)).distinct()
     rows = [assessment_links(user, a) for a in assessments.select_related("organisation")]
     return {"assessments": rows, "todo": todo_rows(reporter_todo(user, timezone.localdate())),
-            "dashboard_link": any(r["dashboard"] for r in rows)}
+            "returned": returned_records(user), "dashboard_link": any(r["dashboard"] for r in rows)}
 
 
 def assessment_links(user, a: Assessment) -> dict:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ..access import can_assess
 from ..models import Period, Publication, Record, ScoringRun
 from ..services import scoring
+from ..services.open_items import open_items
 from .base import ActionError, audit
 
 
@@ -60,14 +61,24 @@ def _check_run(run: ScoringRun, period: Period) -> None:
 
 
 @transaction.atomic
-def do_publish(actor, run: ScoringRun) -> Publication:
-    """公示 a period's results (revision 1) and lock the period."""
+def do_publish(actor, run: ScoringRun, *, confirmed: tuple[int, int, int] | None = None
+               ) -> Publication:
+    """公示 a period's results (revision 1) and lock the period.
+
+    When the period still has open items (``services.open_items``), the assessor must have
+    seen and confirmed them: ``confirmed`` is the counts shown on the form. Counts that
+    changed since (a record submitted meanwhile) are refused, so nobody confirms numbers
+    they did not see; the audit row keeps what was open and that it was confirmed."""
     period = Period.objects.select_for_update().get(pk=run.period_id)
     assessment = run.assessment
     _check_assessor(actor, assessment)
     if period.locked or period.publications.exists():
         raise ActionError("该期已经公示；公示后的更改须填写理由，发布更正版")
     _check_run(run, period)
+    still_open = open_items(period)
+    if still_open.any and confirmed != still_open.counts:
+        raise ActionError(f"该期尚有未完事项：{still_open.summary()}。请核对后勾选确认再公示",
+                          {"confirm_open": "请确认未完事项后再公示"})
     pub = Publication.objects.create(assessment=assessment, period=period, revision=1,
                                      scoring_run=run, public=assessment.public_results, by=actor)
     before = {"state": period.state}
@@ -75,7 +86,8 @@ def do_publish(actor, run: ScoringRun) -> Publication:
     period.save(update_fields=["state"])
     audit(actor, "publication.publish", pub, organisation=assessment.organisation,
           before=before, after={"period": period.number, "revision": 1, "scoring_run": run.pk,
-                                "state": period.state, "public": pub.public})
+                                "state": period.state, "public": pub.public,
+                                "open": still_open.as_dict(), "confirmed_open": still_open.any})
     return pub
 
 

@@ -199,9 +199,7 @@ def reporting_home(request):
     # what needs acting on first: the open periods, overdue ones (earliest deadline) before
     # the current one, then the folded ones
     sections.sort(key=lambda s: (not s["open"], s["period"].deadline))
-    returned = (Record.objects.filter(unit_id__in=mine, status=Record.Status.RETURNED,
-                                      period__state=Period.State.OPEN)
-                .select_related("assessment", "period", "unit").order_by("period__deadline"))
+    returned = progress.returned_records(user)
     staff = (Assessment.objects.filter(
         organisation__in=managed_organisations(user, Role.ASSESSOR))
         .select_related("organisation").prefetch_related("periods"))

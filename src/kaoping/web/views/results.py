@@ -23,6 +23,7 @@ from ..actions.base import ActionError
 from ..actions.scoring import do_publish, do_publish_revision, do_run_scoring
 from ..models import Assessment, Organisation, Period, Publication, ScoringRun
 from ..services.display import explanation_html, ranking_rows
+from ..services.open_items import open_items
 from ..services.scoring import RECORD_PLACE
 
 # ------------------------------------------------------------------ helpers
@@ -107,6 +108,8 @@ def _run_page(request, run: ScoringRun, *, error: str = "", status: int = 200):
     ctx = {"assessment": a, "run": run, "period": period, "publications": publications,
            "published_here": [p for p in publications if p.scoring_run_id == run.pk],
            "error": error, "problems": _problems(run)}
+    if run.ok and not publications:
+        ctx["open"] = open_items(period)
     if run.ok:
         ctx["labels"], ctx["rows"] = ranking_rows(
             run.result, unit_ids=_unit_ids(a),
@@ -133,6 +136,16 @@ def run_explain(request, run_id: int, organisation_id: int):
         "back": reverse("scoring_run", args=[run.pk])})
 
 
+def _confirmed_counts(post) -> tuple[int, int, int] | None:
+    """The open-item counts the assessor saw and ticked on the publish form, if ticked."""
+    if not post.get("confirm_open"):
+        return None
+    try:
+        return tuple(int(post.get(f"open_{k}", "")) for k in ("unchecked", "returned", "silent"))
+    except ValueError:
+        return None
+
+
 @require_POST
 @login_required
 def publish(request, run_id: int):
@@ -143,7 +156,7 @@ def publish(request, run_id: int):
         if period.publications.exists():
             pub = do_publish_revision(request.user, period, run, reason)
         else:
-            pub = do_publish(request.user, run)
+            pub = do_publish(request.user, run, confirmed=_confirmed_counts(request.POST))
     except ActionError as exc:
         messages.error(request, exc.message)
         return _run_page(request, run, error=exc.message, status=400)
