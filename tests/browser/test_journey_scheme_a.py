@@ -275,6 +275,10 @@ def test_scheme_a_from_set_up_to_revision_2(tree, live_server, page, log_in, scr
     # 一支部 1 (1月) + 0.7 (2月) = 1.70; 二支部 1 (2月); 三支部 nothing
     expect_ranking(page, [("1", "一支部", "1.70"), ("2", "二支部", "1.00"),
                           ("3", "三支部", "0.00")])
+    # 三支部 reported nothing in 2月: the publish form says so and asks for a confirmation
+    expect(page.locator(".open-items")).to_contain_text("1 个单位本期没有数据：三支部")
+    page.get_by_label("我已了解以上未完事项，仍要公示").check()
+    screenshot(page, "journey/04-publish-open-items")
     page.get_by_role("button", name="公示2月结果").click()
     message(page, "2月 结果已公示（第 1 版）")
     expect(page).to_have_url(re.compile(r"/periods/\d+/results/\?revision=1$"))
