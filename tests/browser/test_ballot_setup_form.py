@@ -69,9 +69,9 @@ def test_set_up_scheme_f_year_end_ballot(transactional_db, live_server, page, sc
     for k, n in enumerate(("20", "30", "30")):
         page.locator("#category-rows tr").nth(k).get_by_label("投票码数").fill(n)
     # switching the write mode away and back keeps each group's field
-    page.get_by_label("写入方式").select_option("value")
+    page.get_by_label("结果怎样记入考核").select_option("value")
     expect(page.locator("#category-rows")).to_contain_text("各类别合并计入")
-    page.get_by_label("写入方式").select_option("fields")
+    page.get_by_label("结果怎样记入考核").select_option("fields")
     expect(page.locator("#category-rows tr").nth(2).get_by_label("写入")).to_have_value(
         "服务对象评分")
     expect(page.locator("#category-rows tr").nth(1).get_by_label("投票码数")).to_have_value("30")

@@ -37,7 +37,7 @@ from ..models import (
     RaterCategory,
     Record,
 )
-from ..recordcheck import Candidate, check
+from ..recordcheck import Candidate, check, kind_periods
 from .base import ActionError, audit
 from .records import (
     ProblemsRefused,
@@ -176,6 +176,21 @@ def category_targets(assessment: Assessment, kind: str, write: str, category_fie
     return []
 
 
+def write_choices(assessment: Assessment, kind: str) -> dict[str, Any]:
+    """What the set-up form offers where a ballot's results go: the kind's number fields, its
+    choice fields, and the kind's own periods over the year by label ("第2季度")."""
+    spec = assessment.scheme.records.get(kind)
+    if spec is None:
+        return {"numeric": [], "choice": [], "periods": []}
+    labels: list[str] = []
+    for period in assessment.periods.all():
+        labels += [label for _, label in kind_periods(assessment, period, kind)
+                   if label not in labels]
+    return {"numeric": [f.name for f in _numeric(spec)],
+            "choice": [f.name for f in spec.fields if f.type == "choice"],
+            "periods": labels}
+
+
 def short_name(name: str) -> str:
     """党建监督员评分 → 党建监督员: a field's name as a rater category's."""
     return re.sub(r"(评分|得分)$", "", name) or name
@@ -230,11 +245,13 @@ class CategorySpec:
     target: str = ""
 
 
-def _field(spec, name: str, types: Sequence[str], what: str, key: str) -> Any:
+def _field(spec, name: str, types: Sequence[str], what: str, key: str, kind: str = "") -> Any:
     f = next((f for f in spec.fields if f.name == name), None)
     if f is None or f.type not in types:
-        raise ActionError(f"{what}「{name}」不是该记录种类的{'/'.join(types)}字段",
-                          {key: f"须是该记录种类的字段（{'、'.join(types)}）"})
+        sort = "填数字的项" if "number" in types or "integer" in types else "有可选值的项"
+        got = f"「{name}」不是" if name else "未选择，须选"
+        raise ActionError(f"{what}：{got}「{kind}」中{sort}",
+                          {key: f"请选择「{kind}」中{sort}"})
     return f
 
 
@@ -242,19 +259,19 @@ def _check_write(ballot: Ballot, spec) -> None:
     """The write settings that are not per row: the fields the results go to."""
     w = ballot.write
     if w == Ballot.Write.VALUE:
-        _field(spec, ballot.value_field, ("number", "integer"), "得分字段", "value_field")
+        _field(spec, ballot.value_field, ("number", "integer"), "平均分记入哪一项", "value_field", ballot.kind)
         if ballot.category_field:
-            _field(spec, ballot.category_field, ("choice",), "类别字段", "category_field")
+            _field(spec, ballot.category_field, ("choice",), "测评人类别记入哪一项", "category_field", ballot.kind)
     elif w == Ballot.Write.FIELDS:
         pass  # each category's field is checked on its row
     elif w in (Ballot.Write.DISTRIBUTION, Ballot.Write.PLURALITY):
         if ballot.form != Ballot.Form.CHOICES:
             raise ActionError("按档次写入须采用等次选择", {"write": "须采用等次选择"})
-        _field(spec, ballot.choice_field, ("choice",), "等次字段", "choice_field")
+        _field(spec, ballot.choice_field, ("choice",), "等次记入哪一项", "choice_field", ballot.kind)
         if w == Ballot.Write.DISTRIBUTION:
-            _field(spec, ballot.count_field, ("integer", "number"), "票数字段", "count_field")
+            _field(spec, ballot.count_field, ("integer", "number"), "票数记入哪一项", "count_field", ballot.kind)
     else:
-        raise ActionError("结果写入方式无效", {"write": "无效"})
+        raise ActionError("请选择结果怎样记入考核", {"write": "请选择"})
 
 
 class RowErrors:

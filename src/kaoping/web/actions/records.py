@@ -206,6 +206,23 @@ def _fill_auto(assessment: Assessment, kind: str, values: dict[str, Any], record
     return values
 
 
+def parse_scheme_period(choices: list[tuple[int, str]], value: Any) -> int | None:
+    """A period as a person types it — its label ("第2季度", "3月", "上半年"), its number
+    ("2"), or nothing when ``choices`` has only one — as its number (None when unreadable)."""
+    if isinstance(value, int):
+        return value
+    text = str(value or "").strip().replace(" ", "")
+    if not text:
+        return choices[0][0] if len(choices) == 1 else None
+    for k, label in choices:
+        if text == label:
+            return k
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def clean_scheme_period(assessment: Assessment, period: Period, kind: str,
                         scheme_period: Any) -> int | None:
     """The kind's own period of a record entered in ``period`` (None for a yearly kind);
@@ -213,10 +230,7 @@ def clean_scheme_period(assessment: Assessment, period: Period, kind: str,
     choices = kind_periods(assessment, period, kind)
     if not choices:
         return None
-    try:
-        scheme_period = int(scheme_period)
-    except (TypeError, ValueError):
-        scheme_period = None
+    scheme_period = parse_scheme_period(choices, scheme_period)
     if scheme_period not in [k for k, _ in choices]:
         labels = "、".join(label for _, label in choices)
         raise ActionError(f"期次须在本期之内（{labels}）", {"scheme_period": f"可选：{labels}"})

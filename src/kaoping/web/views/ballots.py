@@ -42,6 +42,7 @@ from ..actions.ballots import (
     scheme_share,
     short_name,
     window_problem,
+    write_choices,
 )
 from ..actions.base import ActionError
 from ..actions.records import ProblemsRefused
@@ -155,6 +156,7 @@ def _rows_context(assessment, values: dict, errors: dict) -> dict:
     weights = [_number(r["weight"]) for r in values["category_rows"]]
     share = scheme_share(assessment.scheme, kind)
     return {"targets": targets, "weight_sum": sum(w for w in weights if w is not None),
+            "write_choices": write_choices(assessment, kind),
             "share": share,
             "share_fed": sum(p.weight for p in share.fed) if share else None}
 
@@ -199,7 +201,7 @@ def ballot_create(request, assessment_id: int):
             try:
                 scale = float(values["scale"] or 1)
             except ValueError:
-                raise ActionError("折算系数须是数字", {"scale": "须是数字"}) from None
+                raise ActionError("换算倍数须是数字，如 0.01", {"scale": "须是数字"}) from None
             ballot = do_create_ballot(
                 request.user, assessment, title=values["title"], kind=values["kind"],
                 period=period, scheme_period=values["scheme_period"] or None,
