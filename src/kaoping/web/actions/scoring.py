@@ -49,11 +49,24 @@ def do_run_scoring(actor, period: Period) -> ScoringRun:
     return run
 
 
+def unscored_refusal(run: ScoringRun) -> str:
+    """Why the run cannot be published when not one unit got a score (every unit 数据不全，
+    未计分: e.g. a quarter without its field checks); "" when some unit was scored."""
+    units = (run.result or {}).get("units", []) if run.ok else []
+    if not units or any(u.get("score") is not None for u in units):
+        return ""
+    return (f"全部 {len(units)} 个单位都因数据不全未计分，没有可以公示的结果；"
+            "请补齐本期记录（如实地核查记录）后重新评分")
+
+
 def _check_run(run: ScoringRun, period: Period) -> None:
     if run.period_id != period.pk:
         raise ActionError("该评分不属于这一考核期")
     if not run.ok:
         raise ActionError("该次评分有数据问题，不能公示；请修正后重新评分")
+    refusal = unscored_refusal(run)
+    if refusal:
+        raise ActionError(refusal)
     changed = Record.objects.filter(assessment=run.assessment_id, period__number__lte=period.number,
                                     updated_at__gt=run.at).exclude(status=Record.Status.DRAFT)
     if changed.exists():

@@ -20,7 +20,7 @@ from ..access import (
     visible_organisations,
 )
 from ..actions.base import ActionError
-from ..actions.scoring import do_publish, do_publish_revision, do_run_scoring
+from ..actions.scoring import do_publish, do_publish_revision, do_run_scoring, unscored_refusal
 from ..models import Assessment, Organisation, Period, Publication, ScoringRun
 from ..services.display import explanation_html, ranking_rows
 from ..services.open_items import open_items
@@ -107,7 +107,7 @@ def _run_page(request, run: ScoringRun, *, error: str = "", status: int = 200):
     publications = list(period.publications.all())
     ctx = {"assessment": a, "run": run, "period": period, "publications": publications,
            "published_here": [p for p in publications if p.scoring_run_id == run.pk],
-           "error": error, "problems": _problems(run)}
+           "error": error, "problems": _problems(run), "unpublishable": unscored_refusal(run)}
     if run.ok and not publications:
         ctx["open"] = open_items(period)
     if run.ok:
