@@ -211,6 +211,7 @@ def reporting(world, settings, tmp_path):
     from django.utils import timezone
 
     from kaoping.web.actions.assessments import do_create_assessment
+    from kaoping.web.models import Assessment
 
     settings.MEDIA_ROOT = tmp_path / "files"
     schemes = Path(__file__).resolve().parents[2] / "schemes"
@@ -219,7 +220,9 @@ def reporting(world, settings, tmp_path):
     def make(stem="a-linyi-branches", cycle="month", classes=None):
         units = [(world.b1, (classes or {}).get("一支部", "")),
                  (world.b2, (classes or {}).get("二支部", ""))]
-        a = do_create_assessment(world.bob, organisation=world.organ, name=f"{stem} 考评",
+        same = Assessment.objects.filter(name__startswith=f"{stem} 考评").count()
+        a = do_create_assessment(world.bob, organisation=world.organ,
+                                 name=f"{stem} 考评" + (f"（{same + 1}）" if same else ""),
                                  scheme_file=f"{stem}.yaml",
                                  scheme_source=(schemes / f"{stem}.yaml").read_text("utf-8"),
                                  year=today.year, cycle=cycle, units=units,
@@ -268,8 +271,9 @@ def ballot_assessment(world):
     schemes = Path(__file__).resolve().parents[2] / "schemes"
 
     def make(stem, units=None, classes=None):
+        same = Assessment.objects.filter(name__startswith=stem).count()  # names are unique
         a = Assessment.objects.create(
-            name=stem, organisation=world.organ, scheme_id=stem[0].upper(), scheme_name=stem,
+            name=stem if not same else f"{stem}-{same + 1}", organisation=world.organ, scheme_id=stem[0].upper(), scheme_name=stem,
             scheme_source=(schemes / f"{stem}.yaml").read_text(encoding="utf-8"),
             scheme_file=f"{stem}.yaml", year=2026, cycle="year", created_by=world.bob)
         units = units or [world.b1, world.b2]

@@ -41,7 +41,7 @@ def _org(name, parent):
 def _world(world, per_committee: tuple[int, int], committees=("甲党委", "乙党委")):
     schemes = Path(__file__).resolve().parents[2] / "schemes"
     a = Assessment.objects.create(
-        name="全省指标考评", organisation=world.organ, scheme_id="E", scheme_name="指标权重考评",
+        name=f"全省指标考评·{committees[0]}", organisation=world.organ, scheme_id="E", scheme_name="指标权重考评",
         scheme_source=(schemes / "e-weighted-indicators.yaml").read_text(encoding="utf-8"),
         scheme_file="e-weighted-indicators.yaml", year=2026, cycle="year", due_soon_days=3,
         created_by=world.bob)

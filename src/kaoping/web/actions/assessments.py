@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ...engine import SchemeError, load_scheme
@@ -43,6 +43,43 @@ def default_deadlines(year: int, cycle: str) -> list[dt.date]:
     """The 25th of each period's last month (each month, March/June/…, June/December, December)."""
     n = period_count(cycle)
     return [dt.date(year, (k + 1) * 12 // n, 25) for k in range(n)]
+
+
+def scheme_cycle(scheme) -> str:
+    """The cycle a scheme's records ask for: the finest period of its record kinds (a scheme
+    whose records are all yearly, such as B, is reported once a year)."""
+    grains = [spec.period for spec in scheme.records.values()] or ["year"]
+    return max(grains, key=lambda g: PERIODS_PER_YEAR[g])
+
+
+def cycle_problem(scheme, cycle: str) -> tuple[str, str] | None:
+    """("refuse" | "warn", message) when ``cycle`` does not suit the scheme: periods finer
+    than any record (B's yearly records with 12 monthly deadlines) are refused; coarser
+    periods (a year of monthly records) are allowed with a word of warning."""
+    want = scheme_cycle(scheme)
+    if cycle == want or cycle not in CYCLES:
+        return None
+    if PERIODS_PER_YEAR[cycle] > PERIODS_PER_YEAR[want]:
+        return ("refuse", f"方案「{scheme.name}」的记录最细按{CYCLES[want]}填报，填报周期不能是"
+                          f"{CYCLES[cycle]}（会有 {period_count(cycle)} 个截止日期却没有对应的记录）；"
+                          f"请选「{CYCLES[want]}」")
+    return ("warn", f"方案「{scheme.name}」的记录按{CYCLES[want]}填报；填报周期选的是"
+                    f"{CYCLES[cycle]}，每个考核期包含 {PERIODS_PER_YEAR[want] // PERIODS_PER_YEAR[cycle]}"
+                    f" 个{CYCLES[want]}的记录，只在{CYCLES[cycle]}末评分一次")
+
+
+def _check_name(organisation: Organisation, year: int, name: str,
+                exclude: Assessment | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("考核名称不能为空", {"name": "考核名称不能为空"})
+    same = Assessment.objects.filter(organisation=organisation, year=year, name=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    if same.exists():
+        raise ActionError(f"「{organisation.name}」{year} 年已有名为「{name}」的考核，请换一个名称",
+                          {"name": "已有同名的考核"})
+    return name
 
 
 def unit_candidates(organisation: Organisation):
@@ -138,25 +175,33 @@ def do_create_assessment(actor, *, organisation: Organisation, name: str, scheme
                          deadlines: Sequence[dt.date | None] | None = None,
                          due_soon_days: int = 3, public_results: bool = False,
                          verifiers: Iterable = ()) -> Assessment:
-    """Create an assessment with its units and periods. ``units``: (organisation, class)."""
-    name = (name or "").strip()
-    if not name:
-        raise ActionError("考核名称不能为空", {"name": "考核名称不能为空"})
+    """Create an assessment with its units and periods. ``units``: (organisation, class).
+    The name is unique within the organisation's year; the cycle may not be finer than the
+    scheme's records (``cycle_problem``)."""
     scheme = check_scheme(scheme_file, scheme_source)
     if not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise ActionError(f"考核年度须在 {MIN_YEAR}—{MAX_YEAR} 之间", {"year": "年度无效"})
+    name = _check_name(organisation, year, name)
     if cycle not in CYCLES:
         raise ActionError("填报周期须是 月/季度/半年/年 之一", {"cycle": "填报周期无效"})
+    problem = cycle_problem(scheme, cycle)
+    if problem and problem[0] == "refuse":
+        raise ActionError(problem[1], {"cycle": f"请选「{CYCLES[scheme_cycle(scheme)]}」"})
     units = _check_units(organisation, scheme, units)
     deadlines = _check_deadlines(cycle, deadlines if deadlines is not None
                                  else default_deadlines(year, cycle))
     _check_settings(due_soon_days)
     verifiers = _check_verifiers(organisation, verifiers)
-    a = Assessment.objects.create(
-        name=name, organisation=organisation, scheme_id=scheme.id, scheme_name=scheme.name,
-        scheme_source=scheme_source, scheme_file=scheme_file, year=year, cycle=cycle,
-        due_soon_days=due_soon_days, public_results=public_results,
-        created_by=actor)
+    try:
+        with transaction.atomic():  # two people creating the same name at once: one wins
+            a = Assessment.objects.create(
+                name=name, organisation=organisation, scheme_id=scheme.id,
+                scheme_name=scheme.name, scheme_source=scheme_source, scheme_file=scheme_file,
+                year=year, cycle=cycle, due_soon_days=due_soon_days,
+                public_results=public_results, created_by=actor)
+    except IntegrityError:
+        _check_name(organisation, year, name)
+        raise
     AssessedUnit.objects.bulk_create([AssessedUnit(assessment=a, organisation=o, unit_class=c)
                                       for o, c in units])
     Period.objects.bulk_create([Period(assessment=a, number=k, deadline=d)
@@ -176,9 +221,7 @@ def do_update_assessment(actor, assessment: Assessment, *, name: str,
     a = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
     if a.periods.filter(state=Period.State.PUBLISHED).exists():
         raise ActionError(LOCKED_MESSAGE)
-    name = (name or "").strip()
-    if not name:
-        raise ActionError("考核名称不能为空", {"name": "考核名称不能为空"})
+    name = _check_name(a.organisation, a.year, name, exclude=a)
     units = _check_units(a.organisation, a.scheme, units)
     deadlines = _check_deadlines(a.cycle, deadlines)
     _check_settings(due_soon_days)

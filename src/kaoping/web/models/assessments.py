@@ -41,6 +41,8 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = "考核"
         ordering = ["-year", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "year", "name"],
+                                               name="unique_assessment_name")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"

@@ -30,9 +30,11 @@ from ..actions.assessments import (
     CYCLES,
     MAX_DUE_SOON_DAYS,
     SchemeRefused,
+    cycle_problem,
     default_deadlines,
     do_create_assessment,
     do_update_assessment,
+    scheme_cycle,
     unit_candidates,
     verifier_candidates,
 )
@@ -167,13 +169,17 @@ class AssessmentForm(forms.Form):
             self.fields["year"] = forms.IntegerField(label="考核年度", min_value=2000,
                                                      max_value=2100,
                                                      initial=dt.date.today().year)
-            self.fields["cycle"] = forms.ChoiceField(label="填报周期", choices=list(CYCLES.items()),
-                                                     initial="month")
+            self.fields["cycle"] = forms.ChoiceField(label="填报周期", choices=list(CYCLES.items()))
             self.scheme = self.source.scheme or (self.bundled[0].scheme if self.bundled else None)
             if self.source.uploaded and self.source.scheme is not None:
                 self.initial["scheme"] = UPLOADED
             year = _int(values.get("year"), dt.date.today().year)
-            cycle = values.get("cycle") if values.get("cycle") in CYCLES else "month"
+            cycle = values.get("cycle") if values.get("cycle") in CYCLES else (
+                scheme_cycle(self.scheme) if self.scheme else "month")
+            self.fields["cycle"].initial = cycle
+            problem = cycle_problem(self.scheme, cycle) if self.scheme else None
+            #: shown beside the cycle: the scheme's records are reported less often
+            self.cycle_note = problem[1] if problem else ""
         else:
             self.org = assessment.organisation
             self.scheme = assessment.scheme
@@ -192,7 +198,7 @@ class AssessmentForm(forms.Form):
             name = f"class_{o.pk}"
             self.fields[name] = forms.ChoiceField(
                 label=f"{o.name}的类别", required=False,
-                choices=[("", "—类别—"), *((c, c) for c in self.classes)])
+                choices=[("", "请选择类别"), *((c, c) for c in self.classes)])
             if name not in self.initial and o.category in self.classes:
                 self.initial[name] = o.category
         people = list(verifier_candidates(self.org))
@@ -289,7 +295,11 @@ def refreshed_initial(data, source: SchemeSource) -> dict:
         now_key = (UPLOADED + source.filename) if source.uploaded else (data.get("scheme") or "")
         if now_key == scheme_key:
             initial.update({k: v for k, v in data.items() if k.startswith("class_")})
-    if data.get("cycle") == cycle and data.get("year") == year:
+    now_key = (UPLOADED + source.filename) if source.uploaded else (data.get("scheme") or "")
+    if now_key != scheme_key and source.scheme is not None:
+        # another scheme: its records say the cycle (B's yearly records: one yearly deadline)
+        initial["cycle"] = scheme_cycle(source.scheme)
+    if initial.get("cycle") == cycle and data.get("year") == year:
         initial.update({k: v for k, v in data.items() if k.startswith("deadline_")})
     return initial
 
