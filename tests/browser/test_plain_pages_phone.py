@@ -43,3 +43,63 @@ def test_ballot_set_up_form(demo, live_server, phone, log_in, screenshot):
     plain(page)
     no_sideways_scroll(page)
     screenshot(page, "plain/ballot-setup-phone")
+
+
+def test_404_page_has_a_way_back(demo, live_server, phone, log_in, screenshot):
+    page = phone
+    log_in(page, "reporter1", demo.password)
+    r = page.goto(f"{live_server.url}/records/999999/history/")
+    assert r.status == 404
+    expect(page.locator("h1")).to_have_text("找不到这个页面")
+    plain(page)
+    no_sideways_scroll(page)
+    screenshot(page, "plain/404-phone")
+    page.get_by_role("link", name="返回首页").click()
+    expect(page.locator("h1")).to_have_text("首页")
+
+
+def test_new_assessment_form_follows_the_scheme(demo, live_server, phone, log_in, screenshot):
+    page = phone
+    log_in(page, "assessor", demo.password)
+    page.goto(f"{live_server.url}/assessments/new/")
+    expect(page.get_by_label("填报周期")).to_have_value("month")
+    b = page.locator("#id_scheme option", has_text="B ·").get_attribute("value")
+    page.get_by_label("考核方案").select_option(b)
+    # B's records are all yearly: the cycle follows, with one yearly deadline
+    expect(page.get_by_label("填报周期")).to_have_value("year")
+    expect(page.locator("table.periods input[type=date]")).to_have_count(1)
+    page.get_by_label("填报周期").select_option("month")
+    expect(page.locator("#setup-form")).to_contain_text("填报周期不能是月")
+    page.get_by_label("填报周期").select_option("year")
+    plain(page)
+    no_sideways_scroll(page)
+    screenshot(page, "plain/assessment-new-phone")
+
+
+def test_unit_history_on_a_phone(transactional_db, live_server, phone, log_in, screenshot):
+    from kaoping.web.management.commands.load_demo import DEMO_PASSWORD, build_demo
+
+    data = build_demo(records=True)
+    page = phone
+    log_in(page, "reporter1", DEMO_PASSWORD)
+    unit = data.assessment_a.units.get(organisation__name="一支部").organisation
+    page.goto(f"{live_server.url}/units/{unit.pk}/history/")
+    expect(page.locator("table.history")).to_be_visible()
+    screenshot(page, "plain/unit-history-phone")
+    plain(page)
+    no_sideways_scroll(page)
+
+
+def test_no_publish_when_nobody_scored(transactional_db, live_server, phone, log_in, screenshot):
+    from kaoping.web.actions.scoring import do_run_scoring
+    from kaoping.web.management.commands.load_demo import DEMO_PASSWORD, build_demo
+
+    data = build_demo(records=True)
+    run = do_run_scoring(data.users["assessor-g"], data.assessment_g.periods.get(number=3))
+    page = phone
+    log_in(page, "assessor-g", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/scoring/{run.pk}/")
+    expect(page.locator(".refusal")).to_contain_text("全部 13 个单位都因数据不全未计分")
+    expect(page.get_by_role("button", name="公示")).to_have_count(0)
+    plain(page)
+    screenshot(page, "plain/run-nobody-scored-phone")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from helpers import SCHEMES
@@ -99,7 +101,19 @@ def test_meaning_problems_are_all_reported():
 
 def test_yaml_syntax_error_names_the_line():
     got = problems("kaoping: 1\nid: [unclosed\nname: x\n")
-    assert len(got) == 1 and got[0].startswith("bad.yaml:3: YAML 语法错误")
+    assert len(got) == 1 and got[0].startswith("bad.yaml:3: 文件格式有误，第 3 行")
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("a: b: c\n", 1, "这一行多了一个冒号"),
+    ("a:\n\tb: 1\n", 2, "制表符（Tab）"),
+    ("a:\n  - x\n b: 2\n", 3, "缩进不对齐"),
+    ("a: 'x\n", 2, "引号没有配对"),
+])
+def test_yaml_syntax_errors_in_chinese(text, line, words):
+    [got] = problems(text)
+    assert got.startswith(f"bad.yaml:{line}: 文件格式有误，第 {line} 行") and words in got, got
+    assert not re.search(r"[A-Za-z]{4,}", got.removeprefix("bad.yaml")), got
 
 
 def test_duplicate_keys_are_refused():

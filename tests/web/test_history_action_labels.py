@@ -135,6 +135,7 @@ def test_every_audit_action_has_a_chinese_label():
         assert CJK.search(ACTION_LABELS[name]), (name, ACTION_LABELS[name])
 
 
+@pytest.mark.django_db
 def test_the_history_rows_show_the_label():
     from types import SimpleNamespace
 
@@ -142,3 +143,4 @@ def test_the_history_rows_show_the_label():
                             object_type="record", object_id="7")
     [row] = rows([entry])
     assert row["label"] == "重开测评，撤回结果记录"
+    assert row["object"] == "记录" and row["record_id"] is None   # a record no longer there

@@ -100,8 +100,87 @@ def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
             if not both or before.get(k) != after.get(k)]
 
 
+#: ids in the snapshots that a person has no use for: the object column names the thing
+_HIDDEN_KEYS = {"评分", "记录"}
+_TYPE_LABELS = {"assessment": "考核", "organisation": "组织", "user": "用户", "role": "角色",
+                "ballot": "测评", "period": "考核期", "record": "记录", "evidence": "佐证材料",
+                "publication": "公示", "scoringrun": "评分"}
+
+
+def _by_id(model, ids: set[str], related: tuple[str, ...]) -> dict[str, object]:
+    pks = [int(i) for i in ids if i.isdigit()]
+    return {str(o.pk): o for o in model.objects.filter(pk__in=pks).select_related(*related)}
+
+
+class _Names:
+    """What each entry is about, in words: "时间任务（1月）", "1月 公示第 2 版" …; read
+    with one query per kind of object on the page."""
+
+    def __init__(self, entries):
+        want: dict[str, set[str]] = {}
+        for e in entries:
+            want.setdefault(e.object_type, set()).add(e.object_id)
+        self.records = _by_id(Record, want.get("record", set()),
+                              ("period__assessment", "unit"))
+        self.evidence = _by_id(Evidence, want.get("evidence", set()),
+                               ("record__period__assessment",))
+        self.pubs = _by_id(Publication, want.get("publication", set()), ("period__assessment",))
+        self.runs = _by_id(ScoringRun, want.get("scoringrun", set()), ("period__assessment",))
+
+    def record_words(self, r: Record) -> str:
+        from ..recordcheck import scheme_period_label
+
+        spec = r.period.assessment.scheme.records.get(r.kind)
+        when = (scheme_period_label(r.period.assessment, r.kind, r.scheme_period)
+                if spec is not None else r.period.label)
+        return f"{r.kind}（{when}）"
+
+    def of(self, e: AuditEntry) -> tuple[str, int | None, object | None]:
+        """(words, record id to link, the assessment it belongs to)."""
+        t, i = e.object_type, e.object_id
+        if t == "record" and i in self.records:
+            r = self.records[i]
+            return self.record_words(r), r.pk, r.period.assessment
+        if t == "evidence" and i in self.evidence:
+            ev = self.evidence[i]
+            return (f"佐证材料「{ev.original_name}」· {self.record_words(ev.record)}",
+                    ev.record_id, ev.record.period.assessment)
+        if t == "evidence":  # deleted: its name is in the snapshot
+            name = (e.before or e.after or {}).get("name", "")
+            return f"佐证材料「{name}」（已删除）" if name else "佐证材料（已删除）", None, None
+        if t == "publication" and i in self.pubs:
+            pub = self.pubs[i]
+            return f"{pub.period.label} 公示第 {pub.revision} 版", None, pub.period.assessment
+        if t == "scoringrun" and i in self.runs:
+            run = self.runs[i]
+            return f"{run.period.label} 评分", None, run.period.assessment
+        return _TYPE_LABELS.get(t, "其他"), None, None
+
+
+def _period_words(assessment, changes_: list, cache: dict) -> list:
+    """A period's number as its label (3 → 3月) once the assessment is known."""
+    if assessment is None:
+        return changes_
+    if assessment.pk not in cache:
+        cache[assessment.pk] = {p.number: p.label for p in assessment.periods.all()}
+    labels = cache[assessment.pk]
+    out = []
+    for key, before, after in changes_:
+        if key == "考核期":
+            before, after = labels.get(before, before), labels.get(after, after)
+        out.append((key, before, after))
+    return out
+
+
 def rows(entries) -> list[dict]:
-    return [{"entry": e, "label": ACTION_LABELS.get(e.action, e.action),
-             "changes": changes(e),
-             "record_id": int(e.object_id) if e.object_type == "record" else None}
-            for e in entries]
+    entries = list(entries)
+    names = _Names(entries)
+    cache: dict = {}
+    out = []
+    for e in entries:
+        words, record_id, assessment = names.of(e)
+        shown = [c for c in changes(e) if c[0] not in _HIDDEN_KEYS]
+        out.append({"entry": e, "label": ACTION_LABELS.get(e.action, e.action),
+                    "changes": _period_words(assessment, shown, cache), "object": words,
+                    "record_id": record_id})
+    return out

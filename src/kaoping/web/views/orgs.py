@@ -31,7 +31,12 @@ from ..queries import organisation_tree
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
-    """Organisations indented by depth, so the choice reads like the tree."""
+    """Organisations indented by depth, so the choice reads like the tree; the empty choice
+    says 请选择 (not Django's "---------")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "请选择")
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
         return "\u3000" * obj.depth + obj.name

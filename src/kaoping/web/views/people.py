@@ -69,7 +69,7 @@ class CreateUserForm(PasswordFields):
     full_name = forms.CharField(label="姓名", max_length=150)
     email = forms.EmailField(label="邮箱", required=False)
     organisation = OrganisationChoiceField(label="所属组织", queryset=None)
-    role = forms.ChoiceField(label="角色", choices=[("", "---------"), *Role.choices])
+    role = forms.ChoiceField(label="角色", choices=[("", "请选择"), *Role.choices])
     field_order = ["username", "full_name", "email", "password1", "password2", "organisation",
                    "role"]
 
@@ -96,7 +96,7 @@ class ResetPasswordForm(PasswordFields):
 
 class GrantRoleForm(forms.Form):
     organisation = OrganisationChoiceField(label="组织", queryset=None)
-    role = forms.ChoiceField(label="角色", choices=[("", "---------"), *Role.choices])
+    role = forms.ChoiceField(label="角色", choices=[("", "请选择"), *Role.choices])
 
     def __init__(self, *args, within, **kwargs):
         super().__init__(*args, **kwargs)
