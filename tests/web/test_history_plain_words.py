@@ -7,8 +7,9 @@ import re
 
 from django.urls import reverse
 
-from kaoping.web.actions.scoring import do_publish, do_run_scoring
+from kaoping.web.actions.scoring import do_run_scoring
 from kaoping.web.actions.verification import do_adjust_record
+from webhelpers import publish_confirmed
 
 
 def test_unit_history_shows_no_ids(scheme_a_assessment, login):
@@ -16,7 +17,7 @@ def test_unit_history_shows_no_ids(scheme_a_assessment, login):
     r1 = w.time_task(w.world.b1, "2026-01-15")
     do_adjust_record(w.world.bob, r1, "完成日期", "2026-01-16", "佐证日期为 16 日")
     run = do_run_scoring(w.world.bob, w.jan)
-    do_publish(w.world.bob, run)
+    publish_confirmed(w.world.bob, run)
     for who in (w.world.carol, w.world.bob):
         page = login(who).get(reverse("unit_history", args=[w.world.b1.pk])).content.decode()
         main = page[page.index("<main>"):]
