@@ -293,16 +293,22 @@ def test_scheme_a_from_set_up_to_revision_2(tree, live_server, page, log_in, scr
     screenshot(page, "journey/05-ranking")
     own.get_by_role("link", name="查看得分说明").click()
     expect(page.get_by_role("heading", name="得分说明：一支部")).to_be_visible()
-    text = page.locator("pre.explain")
+    text = page.locator(".explain-headline, .explain")
     expect(page.locator("main")).to_contain_text("公示第 1 版")
-    expect(text).to_contain_text("得分 1.70")
-    expect(text).to_contain_text("名次 第 1 名 / 3")
+    expect(page.locator(".explain-headline")).to_contain_text("得分 1.70")
+    expect(page.locator(".explain-headline")).to_contain_text("名次 第 1 名（共 3 个），倒数第 3 名")
+    main = page.locator("main")
     # 2月: done 02-18 against 02-15 → 1 − 0.1×3 = 0.7; the best of the group is 二支部's 1
-    expect(text).to_contain_text("超期 3 天：1 − 0.1×3 = 0.7")
-    expect(text).to_contain_text(f"2月 3 {ITEM} 绩效积分 = 0.7  〔0.7 ÷ 同一上级组织内最高 1（二支部）〕")
+    expect(main).to_contain_text("超期 3 天：1 − 0.1×3 = 0.7")
+    expect(main).to_contain_text("本单位「业务得分」0.7，同一上级组织内最高 1（二支部），按所占比例得 0.7")
     # 1月: the same 0.7, but nobody did better that month → 0.7 ÷ 0.7 = 1
-    expect(text).to_contain_text(f"1月 3 {ITEM} 绩效积分 = 1  〔0.7 ÷ 同一上级组织内最高 0.7（一支部）〕")
-    expect(text).to_contain_text("年度党建考核成绩 = 1.7")
+    expect(main).to_contain_text(
+        "本单位「业务得分」0.7，同一上级组织内最高 0.7（一支部），是同一上级组织内最高的，得满分 1")
+    expect(main).not_to_contain_text("÷ 同一上级组织内最高")
+    score = page.locator("details.explain-level.depth-0 > summary")
+    expect(score).to_contain_text("年度党建考核成绩")
+    expect(score).to_contain_text("1.7")
+    assert text.count() == 2
     screenshot(page, "journey/06-explanation")
 
     # ---------------------------------------------------------- 6. correction and revision 2

@@ -103,3 +103,41 @@ def test_no_publish_when_nobody_scored(transactional_db, live_server, phone, log
     expect(page.get_by_role("button", name="公示")).to_have_count(0)
     plain(page)
     screenshot(page, "plain/run-nobody-scored-phone")
+
+
+def test_explanation_reads_on_a_phone(transactional_db, live_server, phone, log_in,
+                                      screenshot):
+    from kaoping.web.actions.scoring import do_run_scoring
+    from kaoping.web.management.commands.load_demo import DEMO_PASSWORD, build_demo
+
+    data = build_demo(records=True)
+    a = data.assessment_a
+    run = do_run_scoring(data.users["assessor"], a.periods.get(number=2))
+    unit = a.units.get(organisation__name="二支部").organisation
+    page = phone
+    log_in(page, "assessor", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/scoring/{run.pk}/units/{unit.pk}/")
+    expect(page.get_by_role("heading", name="得分说明：二支部")).to_be_visible()
+    expect(page.locator(".explain-headline")).to_contain_text("名次")
+    main = page.locator("main")
+    expect(main).not_to_contain_text("├─")
+    expect(main).not_to_contain_text("÷ 同一上级组织内最高")
+    # the third level is folded; a link in the table above opens it
+    third = page.locator("details.explain-level.depth-2").first
+    expect(third).not_to_have_attribute("open", "")
+    page.locator("details.explain-level.depth-1 table.explain-parts a").first.click()
+    expect(third).to_have_attribute("open", "")
+    plain(page)
+    no_sideways_scroll(page)
+    screenshot(page, "plain/explanation-phone")
+    page.get_by_role("button", name="全部展开").click()
+    no_sideways_scroll(page)
+    record = page.locator("table.explain-records a").first
+    expect(record).to_be_visible()
+    screenshot(page, "plain/explanation-phone-open")
+    record.click()
+    expect(page).to_have_url(re.compile(r"/verification/records/\d+/|/records/\d+/"))
+    page.go_back()
+    page.get_by_role("link", name="打印版（A4）").click()
+    expect(page.locator("details.explain-level").first).to_have_attribute("open", "")
+    screenshot(page, "plain/explanation-print-phone")

@@ -67,7 +67,7 @@ def test_carol_sees_the_ranking_and_only_her_own_explanation(w, login):
     assert explain_url(w, w.world.b2) not in page
     assert "不予上报先进基层党组织" not in page  # 二支部's flag is not shown to 一支部
     own = c.get(explain_url(w, w.world.b1))
-    assert own.status_code == 200 and "【一支部】" in own.content.decode()
+    assert own.status_code == 200 and "得分说明：一支部" in own.content.decode()
     assert reverse("record_history", args=[w.r1.pk]) in own.content.decode()
     assert c.get(explain_url(w, w.world.b2)).status_code == 404
 

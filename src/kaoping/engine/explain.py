@@ -33,14 +33,21 @@ class RecordLine:
 
 @dataclass
 class Node:
+    """One value of the explanation. ``rule`` is the calculation as a formula (the text
+    waterfall, the spreadsheet); ``words`` says the same for a reader, without symbols
+    ("本单位 0.7，同一上级组织内最高 1，按比例得 0.7")."""
+
     label: str
     value: float | None
     rule: str = ""
     children: list[Node] = field(default_factory=list)
     records: list[RecordLine] = field(default_factory=list)
+    words: str = ""
 
     def to_dict(self) -> dict:
         out: dict = {"label": self.label, "value": _num(self.value), "rule": self.rule}
+        if self.words:
+            out["words"] = self.words
         if self.children:
             out["children"] = [c.to_dict() for c in self.children]
         if self.records:
@@ -111,6 +118,8 @@ def _render(n: Node, prefix: str, last: bool, lines: list[str], root: bool = Fal
                          f"{fmt(c.value)}{mark}" + (f"  〔{c.detail}〕" if c.detail else ""))
 
 
+_GRAIN_WORDS = {"year": "年", "half": "半年", "quarter": "季度", "month": "月"}
+
 _PERIOD_NAMES = {
     "year": lambda p: "",
     "half": lambda p: ("上半年", "下半年")[p],
@@ -144,7 +153,12 @@ class _Explainer:
         getattr(self, "_" + me.op)(me.args, me, n, p, i)
         if me.note:
             n.rule = f"{n.rule}；{me.note}" if n.rule else me.note
+            n.words = f"{n.words}；{me.note}" if n.words else me.note
         return n
+
+    def name_of(self, ref) -> str:
+        """A measure's label as the words say it (a number stays a number)."""
+        return fmt(ref) if isinstance(ref, int | float) else self.s.measures[ref].label
 
     def operand(self, ref, p, i):
         if isinstance(ref, int | float):
@@ -207,6 +221,13 @@ class _Explainer:
                 "max": "各记录中的最高分", "min": "各记录中的最低分",
                 "weighted_mean": f"按「{a.weight}」加权平均：Σ(权重×得分) ÷ Σ权重"}
         n.rule = hows[a.how] if rows.size else ("无记录，计 0" if a.empty == "zero" else "无记录，不计")
+        k = rows.size
+        words = {"sum": f"下列 {k} 条记录的得分相加" if k > 1 else "取下列记录的得分",
+                 "mean": f"取下列 {k} 条记录得分的平均", "count": f"共 {k} 条记录，每条计 1",
+                 "max": "取下列记录中最高的得分", "min": "取下列记录中最低的得分",
+                 "weighted_mean": f"按各记录的「{a.weight}」加权平均"}
+        n.words = (words[a.how] + f"，得 {fmt(n.value)}" if k else
+                   ("本期没有记录，计 0" if a.empty == "zero" else "本期没有记录，不计分"))
 
     def rule_detail(self, kind: str, rule, j: int, v: float) -> str:
         t = self.ev.table(kind)
@@ -290,14 +311,19 @@ class _Explainer:
                                         -float(ded[j]), detail))
         if np.isnan(n.value):
             n.rule = f"本期无「{a.sessions}」，不计"
+            n.words = f"本期没有「{a.sessions}」，不计分"
         elif zero:
             n.rule = "有“不得分”情形，计 0"
+            n.words = "有“不得分”的情形，本项计 0"
         elif total:
             raw = exact(it.spec.points - total)
             n.rule = f"分值 {fmt(it.spec.points)} − 扣分 {fmt(total)} = {fmt(raw)}" + (
                 "，扣完为止，计 0" if raw < 0 else "")
+            n.words = (f"本项满分 {fmt(it.spec.points)}，共扣 {fmt(total)}，" +
+                       ("扣完为止，计 0" if raw < 0 else f"得 {fmt(raw)}"))
         else:
             n.rule = f"无扣分，得满分 {fmt(it.spec.points)}"
+            n.words = f"没有扣分，得满分 {fmt(it.spec.points)}"
 
     # ------------------------------------------------------------------ unit operations
     def _total(self, a, me, n, p, i):
@@ -306,6 +332,7 @@ class _Explainer:
                 n.children.append(self.node(a.of, p, it.index))
         scope = f"「{a.section}」" if a.section else (f"标签「{a.tag}」" if a.tag else "")
         n.rule = f"{scope}各项目{'之和' if a.how == 'sum' else '的平均'}"
+        n.words = f"{scope}下列各项目的得分{'相加' if a.how == 'sum' else '取平均'}，得 {fmt(n.value)}"
 
     def _normalise(self, a, me, n, p, i):
         child = self.node(a.of, p, i)
@@ -316,10 +343,21 @@ class _Explainer:
         best = np.nanmax(col) if np.any(~np.isnan(col)) else np.nan
         who = [self.r.units[k] for k in peers[col == best]]
         scope = {"group": "同一上级组织内", "class": "同类别内", "all": "全部单位中"}[a.within]
+        names = f"（{'、'.join(who[:3])}{'等' if len(who) > 3 else ''}）"
+        what = self.s.measures[a.of].label
         if not best > 0:
             n.rule = f"{scope}最高为 {fmt(best)}，全部计 0"
+            n.words = f"{scope}各单位的「{what}」都没有超过 0，本项计 0"
         else:
-            n.rule = f"{fmt(child.value)} ÷ {scope}最高 {fmt(best)}（{'、'.join(who[:3])}{'等' if len(who) > 3 else ''}）"
+            n.rule = f"{fmt(child.value)} ÷ {scope}最高 {fmt(best)}{names}"
+            mine = child.value if child.value is not None and not np.isnan(child.value) else 0
+            if exact(mine) == exact(best):
+                end = f"是{scope}最高的，得满分 1" if len(who) == 1 else f"与{scope}最高的相同，得满分 1"
+            elif not mine > 0:
+                end = "本单位为 0，计 0"
+            else:
+                end = f"按所占比例得 {fmt(n.value)}"
+            n.words = f"本单位「{what}」{fmt(mine)}，{scope}最高 {fmt(best)}{names}，{end}"
 
     def peers(self, within: str) -> np.ndarray:
         """The units compared with this one (same group, class or all), found once."""
@@ -337,6 +375,11 @@ class _Explainer:
                 n.children.append(child)
             bits.append(text)
         n.rule = f" {sign} ".join(bits)
+        names = [f"「{self.name_of(r)}」" for r in refs]
+        if sign == "+":
+            n.words = f"{'、'.join(names)}相加，得 {fmt(n.value)}"
+        else:
+            n.words = f"{names[0]}减去{'、'.join(names[1:])}，得 {fmt(n.value)}"
 
     def _sum(self, refs, me, n, p, i):
         self._terms(refs, "+", n, p, i)
@@ -351,11 +394,15 @@ class _Explainer:
             n.children.append(child)
             bits.append(f"{fmt(w)} × {text}")
         n.rule = " + ".join(bits)
+        parts = "、".join(f"「{self.name_of(r)}」占 {fmt(w * 100)}%" if sum(weights.values()) <= 1.0001
+                         else f"「{self.name_of(r)}」乘以 {fmt(w)}" for r, w in weights.items())
+        n.words = f"按权重合成：{parts}，得 {fmt(n.value)}"
 
     def _weighted_by_class(self, by_class, me, n, p, i):
         c = self.unit_class()
         self._weighted(by_class[c], me, n, p, i)
         n.rule = f"（{c}）" + n.rule
+        n.words = f"本单位属「{c}」类，" + n.words
 
     def _select_by_class(self, by_class, me, n, p, i):
         c = self.unit_class()
@@ -363,6 +410,7 @@ class _Explainer:
         if child:
             n.children.append(child)
         n.rule = f"（{c}）取 {text}"
+        n.words = f"本单位属「{c}」类，取「{self.name_of(by_class[c])}」{fmt(n.value)}"
 
     def unit_class(self) -> str:
         u = self.r.data.units
@@ -372,6 +420,7 @@ class _Explainer:
         child, text = self.operand(a.of, p, i)
         n.children.append(child)
         n.rule = f"{text} × {fmt(a.by)}"
+        n.words = f"「{self.name_of(a.of)}」乘以 {fmt(a.by)}，得 {fmt(n.value)}"
 
     def _clamp(self, a, me, n, p, i):
         child, text = self.operand(a.of, p, i)
@@ -379,11 +428,15 @@ class _Explainer:
         lo = "−∞" if a.min is None else fmt(a.min)
         hi = "+∞" if a.max is None else fmt(a.max)
         n.rule = f"{text}，限于 [{lo}, {hi}]"
+        limits = "，".join(x for x in (f"最低 {fmt(a.min)}" if a.min is not None else "",
+                                       f"最高 {fmt(a.max)}" if a.max is not None else "") if x)
+        n.words = f"取「{self.name_of(a.of)}」，{limits}，得 {fmt(n.value)}"
 
     def _fill(self, a, me, n, p, i):
         child, text = self.operand(a.of, p, i)
         n.children.append(child)
         n.rule = f"{text}（无值时计 {fmt(a.value)}）"
+        n.words = f"取「{self.name_of(a.of)}」（没有值时按 {fmt(a.value)} 计），得 {fmt(n.value)}"
 
     def _roll_up(self, a, me, n, p, i):
         src = self.s.shapes[a.of].grain
@@ -391,6 +444,8 @@ class _Explainer:
         for sp in range(p * k, (p + 1) * k):
             n.children.append(self.node(a.of, sp, i))
         n.rule = "各期之和" if a.how == "sum" else "各期的平均（无值的期次不计）"
+        n.words = (f"下列各{_GRAIN_WORDS[src]}相加，得 {fmt(n.value)}" if a.how == "sum" else
+                   f"下列各{_GRAIN_WORDS[src]}取平均（没有值的不算在内），得 {fmt(n.value)}")
 
     def _by_position(self, a, me, n, p, i):
         child = self.node(a.of, p, i)
@@ -398,6 +453,7 @@ class _Explainer:
         top, bottom, size = self.ev.positions_of(a.of, p, a.within, a.better)
         if size[self.u] == 0:
             n.rule = f"无名次，计 {fmt(a.otherwise)}"
+            n.words = f"没有名次，计 {fmt(a.otherwise)}"
             return
         pos = top[self.u] if a.side == "top" else bottom[self.u]
         where = "正数第" if a.side == "top" else "倒数第"
@@ -407,11 +463,16 @@ class _Explainer:
             sizes = np.diff(np.r_[0, limits])
             n.rule = (f"{where} {pos} 名（共 {size[self.u]} 个）；分 {a.split} 档，各档 "
                       f"{'、'.join(str(x) for x in sizes)} 个，属第 {tier + 1} 档，计 {fmt(a.points[tier])}")
+            n.words = (f"在 {size[self.u]} 个单位中排{where} {pos} 名；按名次分为 {a.split} 档，"
+                       f"属第 {tier + 1} 档，得 {fmt(a.points[tier])}")
         else:
             band = next((b for b in a.bands if pos <= b.upto), None)
             n.rule = f"{where} {pos} 名（共 {size[self.u]} 个）" + (
                 f"，在{where.removesuffix('第')} {band.upto} 名内，计 {fmt(band.points)}"
                 if band else f"，不在各档内，计 {fmt(a.otherwise)}")
+            n.words = f"在 {size[self.u]} 个单位中排{where} {pos} 名" + (
+                f"，属于{where.removesuffix('第')} {band.upto} 名，得 {fmt(band.points)}"
+                if band else f"，不在计分的名次内，计 {fmt(a.otherwise)}")
 
     def _zero_if(self, a, me, n, p, i):
         child, text = self.operand(a.of, p, i)
@@ -419,11 +480,13 @@ class _Explainer:
         hits = self.ev.matching_records(a.when, self.u)
         if self.ev.record_condition(a.when)[self.u]:
             n.rule = "一票否决，计 0"
+            n.words = "有一票否决的情形（见下列记录），计 0"
             for kind, j in hits:
                 t = self.ev.table(kind)
                 n.records.append(RecordLine(t.place(j), self.summary(kind, j), None, kind))
         else:
             n.rule = f"无否决情形，取 {text}"
+            n.words = f"没有一票否决的情形，取「{self.name_of(a.of)}」{fmt(n.value)}"
 
 
 def explain(result: Result, unit: str) -> Explanation:
@@ -436,7 +499,7 @@ def explain(result: Result, unit: str) -> Explanation:
     places = result.scheme.model.rounding.places
     headline = [f"得分 {ur.score if ur.score is not None else '无'}（保留 {places} 位小数；比较与排名用精确值）"]
     if ur.rank:
-        headline.append(f"名次 第 {ur.rank} 名 / {int((result.rank > 0).sum())}，倒数第 {ur.bottom} 名"
+        headline.append(f"名次 {rank_words(result, u)}"
                         + (f"；类别内第 {ur.rank_in_class} 名" if ur.rank_in_class else "")
                         + (f"；上级组织内第 {ur.rank_in_group} 名" if ur.rank_in_group else ""))
     if ur.grade:
@@ -448,6 +511,17 @@ def explain(result: Result, unit: str) -> Explanation:
     for n in [root, *apart]:
         _prune(n)
     return Explanation(unit, headline, root, apart)
+
+
+def rank_words(result: Result, u: int) -> str:
+    """A unit's place as a person says it: 第 5 名（共 8 个），倒数第 4 名; a tie is 并列 —
+    eight units on the same score are all 并列第 1 名, not 第 1 名 / 8，倒数第 8 名."""
+    rank = int(result.rank[u])
+    ranked = int((result.rank > 0).sum())
+    tied = int((result.rank == rank).sum())
+    if tied > 1:
+        return f"并列第 {rank} 名（{tied} 个单位得分相同，共 {ranked} 个）"
+    return f"第 {rank} 名（共 {ranked} 个），倒数第 {int(result.bottom[u])} 名"
 
 
 def _prune(n: Node) -> bool:
@@ -464,8 +538,13 @@ def _prune(n: Node) -> bool:
     what = "、".join(x for x in (f"{zero} 项为 0" if zero else "", f"{none} 项无值" if none else "") if x)
     if dropped and kept:
         n.rule += f"（另有 {what}，均无记录，从略）" if none else f"（另有 {zero} 项为 0 且无记录，从略）"
+        if n.words:
+            n.words += f"（另有 {len(dropped)} 项没有记录、" + (
+                "没有值" if none and not zero else "为 0" if not none else "为 0 或没有值") + "，未列出）"
     elif dropped:
         n.rule += f"（{what}，均无记录）" if none else "（各项均为 0 且无记录）"
+        if n.words:
+            n.words += "（各项都没有记录）"
     n.children = kept
     return bool(kept or n.records or (n.value is not None and not np.isnan(n.value) and n.value != 0))
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from ..access import (
@@ -22,7 +24,8 @@ from ..access import (
 from ..actions.base import ActionError
 from ..actions.scoring import do_publish, do_publish_revision, do_run_scoring, unscored_refusal
 from ..models import Assessment, Organisation, Period, Publication, ScoringRun
-from ..services.display import explanation_html, ranking_rows
+from ..services.display import ranking_rows
+from ..services.explanation import explanation_page, explanation_pdf
 from ..services.open_items import open_items
 from ..services.scoring import RECORD_PLACE
 
@@ -45,6 +48,33 @@ def _problems(run: ScoringRun) -> list:
         out.append({"text": text,
                     "url": reverse("verify_record", args=[int(m[1])]) if m else None})
     return out
+
+
+def _explain_response(request, doc: dict, unit_name: str, record_url, ctx: dict
+                      ) -> HttpResponse:
+    """The explanation as a page; ``?print=1`` the A4 print view (every level open);
+    ``?pdf=1`` that view as a PDF (WeasyPrint)."""
+    expl = _explanation(doc, unit_name)
+    ranks = [u.get("rank") for u in doc.get("units", [])]
+    q = request.GET.copy()
+    q.pop("print", None)
+    q.pop("pdf", None)
+    here = request.path + (f"?{q.urlencode()}&" if q else "?")
+    ctx.update(print_url=here + "print=1", pdf_url=here + "pdf=1")
+    if request.GET.get("pdf"):
+        ctx["page"] = explanation_page(expl, None, print_all=True, ranks=ranks)
+        html = render_to_string("kaoping/results/explain_print.html", {**ctx, "pdf": True},
+                                request=request)
+        name = f"得分说明-{ctx['unit'].name}-{ctx['period'].label}.pdf"
+        return HttpResponse(explanation_pdf(html, request.build_absolute_uri("/")),
+                            content_type="application/pdf",
+                            headers={"Content-Disposition": content_disposition_header(
+                                False, name)})
+    if request.GET.get("print"):
+        ctx["page"] = explanation_page(expl, record_url, print_all=True, ranks=ranks)
+        return render(request, "kaoping/results/explain_print.html", ctx)
+    ctx["page"] = explanation_page(expl, record_url, ranks=ranks)
+    return render(request, "kaoping/results/explain.html", ctx)
 
 
 def _explanation(doc: dict, unit_name: str):
@@ -129,10 +159,8 @@ def run_explain(request, run_id: int, organisation_id: int):
         raise Http404
     org = get_object_or_404(Organisation, pk=organisation_id,
                             assessed_in__assessment=run.assessment)
-    expl = _explanation(run.result, org.name)
-    return render(request, "kaoping/results/explain.html", {
+    return _explain_response(request, run.result, org.name, _record_link("verify_record"), {
         "assessment": run.assessment, "period": run.period, "run": run, "unit": org,
-        "text": explanation_html(expl, _record_link("verify_record")),
         "back": reverse("scoring_run", args=[run.pk])})
 
 
@@ -212,10 +240,9 @@ def result_explain(request, period_id: int, organisation_id: int):
     if not can_read_unit_result(user, a, org):
         raise Http404
     pub, revisions = _publication(period, request.GET.get("revision"))
-    expl = _explanation(pub.scoring_run.result, org.name)
-    return render(request, "kaoping/results/explain.html", {
+    return _explain_response(request, pub.scoring_run.result, org.name,
+                             _record_link("record_history"), {
         "assessment": a, "period": period, "pub": pub, "revisions": revisions, "unit": org,
-        "text": explanation_html(expl, _record_link("record_history")),
         "back": f"{reverse('period_results', args=[period.pk])}?revision={pub.revision}",
         "history": reverse("unit_history", args=[org.pk])})
 
