@@ -141,3 +141,49 @@ def test_explanation_reads_on_a_phone(transactional_db, live_server, phone, log_
     page.get_by_role("link", name="打印版（A4）").click()
     expect(page.locator("details.explain-level").first).to_have_attribute("open", "")
     screenshot(page, "plain/explanation-print-phone")
+
+
+def test_batch_verification_and_next_on_a_phone(transactional_db, live_server, phone, log_in,
+                                                screenshot):
+    from kaoping.web.management.commands.load_demo import DEMO_PASSWORD, build_demo
+    from kaoping.web.models import Record
+
+    data = build_demo(records=True)
+    a = data.assessment_a
+    waiting = Record.objects.filter(assessment=a, status=Record.Status.SUBMITTED)
+    before = waiting.count()
+    page = phone
+    log_in(page, "assessor", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{a.pk}/verification/")
+    plain(page)
+    no_sideways_scroll(page)
+    screenshot(page, "plain/verification-queue-phone")
+    # three records chosen by hand and accepted at once
+    boxes = page.locator('input[name="records"]')
+    for k in range(3):
+        boxes.nth(k).check()
+    expect(page.locator("#chosen-count")).to_have_text("3")
+    page.get_by_role("button", name="选中的记录核查通过").click()
+    expect(page.locator(".messages")).to_contain_text("3 条记录已核查通过")
+    assert waiting.count() == before - 3
+    # one record: accept, and the next one of the queue opens
+    page.locator("table.queue").get_by_role("link", name="核查").first.click()
+    first = page.url
+    expect(page.get_by_role("link", name="下一条 →")).to_be_visible()
+    # the adjust form shows the input of the chosen field only, typed
+    page.get_by_label("要调整的项").select_option("完成日期")
+    expect(page.locator('.value-input[data-field="完成日期"] input[type=date]')).to_be_visible()
+    expect(page.locator('.value-input[data-field="业务名称"]')).to_be_hidden()
+    plain(page)
+    no_sideways_scroll(page)
+    screenshot(page, "plain/verification-record-phone")
+    page.get_by_role("button", name="核查通过，下一条").click()
+    expect(page.locator(".messages")).to_contain_text("已核查通过")
+    assert page.url != first and "/verification/records/" in page.url
+    assert waiting.count() == before - 4
+    # select all on the page accepts the rest of the page
+    page.goto(f"{live_server.url}/assessments/{a.pk}/verification/")
+    page.get_by_label("全选本页待核查的记录").check()
+    page.get_by_role("button", name="选中的记录核查通过").click()
+    expect(page.locator(".messages")).to_contain_text("条记录已核查通过")
+    screenshot(page, "plain/verification-after-batch-phone")

@@ -70,7 +70,9 @@ def test_a_verifier_never_verifies_its_own_units_records(rec, login):
     other = w.time_task(w.world.b2, "2026-01-15")
     assert c.get(reverse("verify_record", args=[other.pk])).status_code == 200
     queue = c.get(reverse("verification_queue", args=[w.a.pk])).content.decode()
-    assert f"#{other.pk}" in queue and f"#{r.pk}<" not in queue
+    assert reverse("verify_record", args=[other.pk]) in queue
+    assert reverse("verify_record", args=[r.pk]) not in queue
+    assert f'name="records" value="{r.pk}"' not in queue
 
 
 def test_drafts_are_not_in_the_verifiers_reach(rec, login):

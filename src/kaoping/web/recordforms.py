@@ -170,4 +170,52 @@ class RecordForm(forms.Form):
             self.general_problems = [exc.message]
 
 
-__all__ = ["RecordForm", "form_field", "form_help", "initial_value"]
+# ------------------------------------------------------------------ adjusting one value
+
+
+def _value_name(k: int) -> str:
+    return f"value-{k}"
+
+
+def value_inputs(scheme, record: Record, posted=None) -> list[dict]:
+    """The adjust (and correct) form's new-value input for each field of the record, typed
+    as the field is — a number box, a date picker, a choice of the options (是/否 for a
+    yes/no field), a text box — holding the posted value, else the record's own.
+
+    Each is {"field", "name" (the input's name), "html"}; the template shows the one of the
+    chosen field (all of them, labelled, without JavaScript)."""
+    spec = scheme.records.get(record.kind)
+    if spec is None:
+        return []
+    posted = posted or {}
+    chosen = posted.get("field")
+    out = []
+    for k, f in enumerate(spec.fields):
+        name = _value_name(k)
+        field = form_field(scheme, record.kind, f)
+        if f.type == "bool":
+            field = forms.CharField(label=f.name, required=False, help_text=form_help(f),
+                                    widget=forms.Select(choices=[EMPTY_CHOICE, ("是", "是"),
+                                                                 ("否", "否")]))
+            current = {True: "是", False: "否"}.get(record.data.get(f.name), "")
+        else:
+            current = initial_value(f, record.data.get(f.name))
+        value = posted.get(name) if chosen == f.name and name in posted else current
+        html = field.widget.render(name, value, attrs={"id": f"id_{name}",
+                                                       "aria-label": f"「{f.name}」的新值"})
+        out.append({"field": f.name, "name": name, "id": f"id_{name}", "html": html,
+                    "help": field.help_text})
+    return out
+
+
+def typed_value(post, record: Record, field: str) -> str:
+    """The new value posted for ``field`` by its typed input (``value`` for older forms)."""
+    spec = record.assessment.scheme.records.get(record.kind)
+    names = [f.name for f in spec.fields] if spec else []
+    if field in names and _value_name(names.index(field)) in post:
+        return post.get(_value_name(names.index(field)), "")
+    return post.get("value", "")
+
+
+__all__ = ["RecordForm", "form_field", "form_help", "initial_value", "typed_value",
+           "value_inputs"]

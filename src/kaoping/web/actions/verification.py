@@ -123,6 +123,24 @@ def do_accept_record(actor, record: Record) -> Verification:
     return v
 
 
+def do_accept_records(actor, records) -> tuple[list[Record], list[tuple[Record, str]]]:
+    """Accept many records at once (核查通过 for the ones chosen in the queue). Each is its
+    own act — its own transaction, ``Verification`` and audit row, as if accepted one by one
+    — so one that cannot be accepted (returned meanwhile, accepted by another verifier, a
+    locked period) is reported and does not hold back the others.
+
+    Returns (the records accepted, (record, why not) for the others)."""
+    accepted, refused = [], []
+    for record in records:
+        try:
+            do_accept_record(actor, record)
+        except ActionError as exc:
+            refused.append((record, exc.message))
+        else:
+            accepted.append(record)
+    return accepted, refused
+
+
 @transaction.atomic
 def do_return_record(actor, record: Record, reason: str) -> Verification:
     """Send a record back to its unit; the reporter sees the reason, fixes and resubmits."""

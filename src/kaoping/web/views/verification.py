@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
@@ -22,13 +22,16 @@ from ..access import (
 from ..actions.base import ActionError
 from ..actions.verification import (
     do_accept_record,
+    do_accept_records,
     do_adjust_record,
     do_correct_record,
     do_return_record,
     may_attach_after_publication,
 )
 from ..models import Assessment, Record
+from ..recordforms import typed_value, value_inputs
 from ..services.display import record_period_label, record_summary
+from ..services.verification import next_in_queue, queue_filters, queue_records
 from . import optional_int
 
 PAGE_SIZE = 100
@@ -57,37 +60,58 @@ def _access_queue(user, assessment_id: int) -> Assessment:
 @login_required
 def queue(request, assessment_id: int):
     assessment = _access_queue(request.user, assessment_id)
-    records = (assessment.records.exclude(status=Record.Status.DRAFT)
-               .exclude(unit__in=reporter_units(request.user))
-               .select_related("unit", "period"))
-    status = request.GET.get("status", Record.Status.SUBMITTED)
-    if status in Record.Status.values:
-        records = records.filter(status=status)
-    unit, period, kind = optional_int(request.GET.get("unit")), optional_int(request.GET.get("period")), request.GET.get("kind", "")
-    if unit:
-        records = records.filter(unit_id=unit)
-    if period:
-        records = records.filter(period_id=period)
-    if kind:
-        records = records.filter(kind=kind)
-    page = Paginator(records.order_by("submitted_at", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = queue_filters(request.GET)
+    records = queue_records(request.user, assessment, filters)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     scheme = assessment.scheme
     rows = [{"record": r, "summary": record_summary(scheme, r),
-             "scheme_period": record_period_label(scheme, r)} for r in page]
+             "scheme_period": record_period_label(scheme, r),
+             "selectable": r.status == Record.Status.SUBMITTED and not r.period.locked}
+            for r in page]
     return render(request, "kaoping/verification/queue.html", {
         "assessment": assessment, "page": page, "rows": rows,
+        "selectable": any(r["selectable"] for r in rows),
         "units": assessment.units.select_related("organisation"),
         "periods": assessment.periods.all(), "kinds": list(scheme.records),
         "statuses": [s for s in Record.Status.choices if s[0] != Record.Status.DRAFT],
-        "selected": {"unit": unit, "period": period, "kind": kind, "status": status},
-        "query": _without_page(request.GET),
+        "selected": filters, "query": _without_page(request.GET),
     })
+
+
+@require_POST
+@login_required
+def accept_many(request, assessment_id: int):
+    """核查通过 for every record chosen in the queue; each is accepted (and audited) on its
+    own, and the ones that could not be are named with the reason."""
+    assessment = _access_queue(request.user, assessment_id)
+    ids = [i for i in (optional_int(x) for x in request.POST.getlist("records")) if i]
+    query = request.POST.get("query", "")
+    back = reverse("verification_queue", args=[assessment.pk]) + (f"?{query}" if query else "")
+    if not ids:
+        messages.error(request, "请先勾选要核查通过的记录")
+        return redirect(back)
+    chosen = list(queue_records(request.user, assessment, queue_filters({"status": "all"}))
+                  .filter(pk__in=ids))
+    accepted, refused = do_accept_records(request.user, chosen)
+    if accepted:
+        messages.success(request, f"{len(accepted)} 条记录已核查通过")
+    for record, why in refused:
+        messages.error(request, f"{record.unit.name} · {record.kind}（{record_summary(assessment.scheme, record)}）：{why}")
+    missing = len(ids) - len(chosen)
+    if missing:
+        messages.error(request, f"{missing} 条记录不在您可核查的范围内，未处理")
+    return redirect(back)
 
 
 def _without_page(params) -> str:
     params = params.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def _query(request) -> str:
+    """The queue's filters the record page was opened with (carried through its forms)."""
+    return request.POST.get("query", "") if request.method == "POST" else request.GET.urlencode()
 
 
 def _detail(request, record: Record, *, errors=None, form=None, status=200):
@@ -97,8 +121,15 @@ def _detail(request, record: Record, *, errors=None, form=None, status=200):
     data_rows = [{"name": f.name, "value": record.data.get(f.name), "type": f.type,
                   "options": f.options or [], "help": f.help or ""} for f in fields]
     writable = period_is_writable(record.period)
+    query = _query(request)
+    following = next_in_queue(request.user, record, queue_filters(QueryDict(query)))
+    chosen = (form or {}).get("adjust") or (form or {}).get("correct") or {}
     return render(request, "kaoping/verification/record.html", {
         "record": record, "assessment": record.assessment, "data_rows": data_rows,
+        "value_inputs": value_inputs(scheme, record, chosen),
+        "query": query, "queue_url": reverse("verification_queue", args=[record.assessment_id])
+        + (f"?{query}" if query else ""),
+        "next_url": _record_url(following, query) if following else None,
         "scheme_period": record_period_label(scheme, record),
         "evidence": record.evidence.all(),
         "verifications": record.verifications.select_related("by"),
@@ -131,7 +162,7 @@ def accept(request, record_id: int):
     bad = _act(request, record, "accept", lambda: do_accept_record(request.user, record))
     if bad:
         return bad
-    messages.success(request, f"记录#{record.pk} 已核查通过")
+    messages.success(request, f"{record.unit.name} 的{record.kind}已核查通过")
     return _next(request, record)
 
 
@@ -143,7 +174,7 @@ def return_record(request, record_id: int):
     bad = _act(request, record, "return", lambda: do_return_record(request.user, record, reason))
     if bad:
         return bad
-    messages.success(request, f"记录#{record.pk} 已退回，填报员将看到退回原因")
+    messages.success(request, f"{record.unit.name} 的{record.kind}已退回，填报员将看到退回原因")
     return _next(request, record)
 
 
@@ -152,12 +183,13 @@ def return_record(request, record_id: int):
 def adjust(request, record_id: int):
     record = access_verifiable_record(request.user, record_id)
     p = request.POST
+    field = p.get("field", "")
     bad = _act(request, record, "adjust", lambda: do_adjust_record(
-        request.user, record, p.get("field", ""), p.get("value", ""), p.get("reason", "")))
+        request.user, record, field, typed_value(p, record, field), p.get("reason", "")))
     if bad:
         return bad
-    messages.success(request, f"记录#{record.pk} 的「{p.get('field')}」已调整")
-    return redirect("verify_record", record.pk)
+    messages.success(request, f"「{field}」已调整")
+    return redirect(_record_url(record, p.get("query", "")))
 
 
 @require_POST
@@ -168,25 +200,37 @@ def correct(request, record_id: int):
         raise Http404
     p = request.POST
     field = p.get("field", "")
-    changes = {field: p.get("value", "")} if field else {}
+    changes = {field: typed_value(p, record, field)} if field else {}
     bad = _act(request, record, "correct", lambda: do_correct_record(
         request.user, record, changes, p.get("reason", "")))
     if bad:
         return bad
-    messages.success(request, f"记录#{record.pk} 已更正；请重新评分并发布更正版")
-    return redirect("verify_record", record.pk)
+    messages.success(request, "记录已更正；请重新评分并发布更正版")
+    return redirect(_record_url(record, p.get("query", "")))
+
+
+def _record_url(record: Record, query: str) -> str:
+    url = reverse("verify_record", args=[record.pk])
+    return f"{url}?{query}" if query else url
 
 
 def _next(request, record: Record):
-    """Back to the queue (with its filters) after accepting or returning."""
-    url = reverse("verification_queue", args=[record.assessment_id])
+    """After accepting or returning: the next record waiting in the same queue (下一条), or
+    the queue itself when none is left."""
     query = request.POST.get("query", "")
+    following = next_in_queue(request.user, record, queue_filters(QueryDict(query)))
+    if following is not None:
+        return redirect(_record_url(following, query))
+    messages.info(request, "本列表中的记录都已处理")
+    url = reverse("verification_queue", args=[record.assessment_id])
     return redirect(f"{url}?{query}" if query else url)
 
 
 urlpatterns = [
     path("verification/", index, name="verification_index"),
     path("assessments/<int:assessment_id>/verification/", queue, name="verification_queue"),
+    path("assessments/<int:assessment_id>/verification/accept/", accept_many,
+         name="verify_accept_many"),
     path("verification/records/<int:record_id>/", record_detail, name="verify_record"),
     path("verification/records/<int:record_id>/accept/", accept, name="verify_accept"),
     path("verification/records/<int:record_id>/return/", return_record, name="verify_return"),
