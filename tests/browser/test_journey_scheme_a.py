@@ -235,8 +235,10 @@ def test_scheme_a_from_set_up_to_revision_2(tree, live_server, page, log_in, scr
     expect(page.get_by_role("heading", level=1)).to_contain_text("二支部 · 时间任务")
     expect(page.get_by_role("link", name=evidence.name)).to_be_visible()
     page.get_by_label("退回原因").fill(RETURN_REASON)
-    page.get_by_role("button", name="退回", exact=True).click()
+    page.get_by_role("button", name=re.compile("^退回")).click()
     message(page, "已退回，填报员将看到退回原因")
+    # the next record of the queue opens (下一条); the queue has 2 left
+    page.get_by_role("link", name="← 返回核查列表").click()
     expect(page.locator("main")).to_contain_text("共 2 条")
 
     # the reporter sees the reason, fixes the record and resubmits
@@ -259,10 +261,14 @@ def test_scheme_a_from_set_up_to_revision_2(tree, live_server, page, log_in, scr
     nav(page, "核查")
     page.get_by_role("link", name="进入核查").click()
     expect(page.locator("main")).to_contain_text("共 3 条")
-    for text in ("二支部", "1月档案整理归档", "一支部"):
-        queue_row(page, text).first.get_by_role("link", name="核查").click()
-        page.get_by_role("button", name="核查通过").click()
+    # one after the other: each decision opens the next record, the last the queue
+    page.locator("main table").get_by_role("link", name="核查").first.click()
+    for left in (2, 1):
+        page.get_by_role("button", name="核查通过，下一条").click()
         message(page, "已核查通过")
+        expect(page.get_by_role("link", name="← 返回核查列表")).to_be_visible()
+    page.get_by_role("button", name="核查通过", exact=True).click()
+    message(page, "本列表中的记录都已处理")
     expect(page.locator("main")).to_contain_text("没有符合条件的记录")
 
     # ---------------------------------------------------------- 4. scoring and publication
@@ -323,8 +329,8 @@ def test_scheme_a_from_set_up_to_revision_2(tree, live_server, page, log_in, scr
     queue_row(page, "2月档案整理归档").get_by_role("link", name="核查").click()
     expect(page.locator("main")).to_contain_text("该期已公示，已锁定")
     correction = page.locator(".card").filter(has=page.get_by_role("heading", name="公示后更正"))
-    correction.get_by_label("字段").select_option("完成日期")
-    correction.get_by_label("新值").fill(f"{year}-02-15")
+    correction.get_by_label("要调整的项").select_option("完成日期")
+    correction.get_by_label("新值（完成日期）").fill(f"{year}-02-15")   # a date picker
     correction.get_by_label("理由").fill(CORRECTION)
     correction.get_by_role("button", name="更正").click()
     message(page, "已更正；请重新评分并发布更正版")

@@ -187,3 +187,30 @@ def test_batch_verification_and_next_on_a_phone(transactional_db, live_server, p
     page.get_by_role("button", name="选中的记录核查通过").click()
     expect(page.locator(".messages")).to_contain_text("条记录已核查通过")
     screenshot(page, "plain/verification-after-batch-phone")
+
+
+def test_search_on_a_phone(transactional_db, live_server, phone, log_in, screenshot):
+    from kaoping.web.management.commands.load_demo import DEMO_PASSWORD, build_demo
+
+    data = build_demo(records=True)
+    a = data.assessment_a
+    page = phone
+    log_in(page, "assessor", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{a.pk}/")
+    page.get_by_role("link", name="查找").click()
+    page.get_by_label("名称或内容").fill("档案")
+    page.get_by_label("考核期").select_option(label="3月")
+    page.get_by_role("button", name="查找").click()
+    results = page.locator("table.search-results")
+    expect(results).to_contain_text("档案")
+    expect(results).not_to_contain_text("1月")
+    plain(page)
+    no_sideways_scroll(page)
+    screenshot(page, "plain/search-phone")
+    # a reporter: only their own branch
+    page.context.clear_cookies()
+    log_in(page, "reporter1", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{a.pk}/search/?q=支部")
+    expect(page.locator("main")).to_contain_text("在本单位的记录中查找")
+    expect(page.locator("table.search-results")).not_to_contain_text("二支部")
+    screenshot(page, "plain/search-reporter-phone")

@@ -48,6 +48,8 @@ def assessment_links(user, a: Assessment) -> dict:
     if dashboard:
         links.append(("领导看板", reverse("dashboard", args=[a.pk])))
     links.append(("考核结果", reverse("results_index")))
+    if staff or reports or can_verify(user, a):
+        links.append(("查找", reverse("search", args=[a.pk])))
     if staff:
         main = reverse("assessment_detail", args=[a.pk])
     elif dashboard:

@@ -201,8 +201,7 @@ def value_inputs(scheme, record: Record, posted=None) -> list[dict]:
         else:
             current = initial_value(f, record.data.get(f.name))
         value = posted.get(name) if chosen == f.name and name in posted else current
-        html = field.widget.render(name, value, attrs={"id": f"id_{name}",
-                                                       "aria-label": f"「{f.name}」的新值"})
+        html = field.widget.render(name, value, attrs={"id": f"id_{name}"})
         out.append({"field": f.name, "name": name, "id": f"id_{name}", "html": html,
                     "help": field.help_text})
     return out

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("kaoping.web.views.assessments")),
     path("", include("kaoping.web.views.reporting")),
     path("", include("kaoping.web.views.ballots")),
+    path("", include("kaoping.web.views.search")),
 ]

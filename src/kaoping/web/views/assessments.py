@@ -415,7 +415,7 @@ def assessment_detail(request, assessment_id: int):
     if assessor:  # the other areas' pages of this assessment, where they exist
         for name, label in (("progress_board", "填报进度"), ("verification_queue", "核查"),
                             ("scoring", "评分与公示"), ("dashboard", "领导看板"),
-                            ("ballot_list", "测评")):
+                            ("ballot_list", "测评"), ("search", "查找")):
             try:
                 links.append((reverse(name, kwargs={"assessment_id": a.pk}), label))
             except NoReverseMatch:
