@@ -263,7 +263,7 @@ def test_scheme_a_from_set_up_to_revision_2(tree, live_server, page, log_in, scr
     expect(page.locator("main")).to_contain_text("共 3 条")
     # one after the other: each decision opens the next record, the last the queue
     page.locator("main table").get_by_role("link", name="核查").first.click()
-    for left in (2, 1):
+    for _ in range(2):
         page.get_by_role("button", name="核查通过，下一条").click()
         message(page, "已核查通过")
         expect(page.get_by_role("link", name="← 返回核查列表")).to_be_visible()

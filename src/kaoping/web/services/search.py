@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ...engine import Scheme
 from ..access import can_assess, can_verify, reporter_units
-from ..models import Assessment, AssessedUnit, Record
+from ..models import AssessedUnit, Assessment, Record
 from .display import record_period_label, record_summary, show_value
 
 #: records read per search at most (newest first); the page says when there were more
