@@ -214,3 +214,22 @@ def test_search_on_a_phone(transactional_db, live_server, phone, log_in, screens
     expect(page.locator("main")).to_contain_text("在本单位的记录中查找")
     expect(page.locator("table.search-results")).not_to_contain_text("二支部")
     screenshot(page, "plain/search-reporter-phone")
+
+
+def test_assessment_settings_on_a_phone(demo, live_server, phone, log_in, screenshot):
+    g = demo.assessment_g
+    page = phone
+    log_in(page, "assessor-g", demo.password)
+    page.goto(f"{live_server.url}/assessments/{g.pk}/")
+    page.get_by_role("link", name="考核参数").click()
+    field = page.get_by_label("等次「好」的最低分")
+    expect(field).to_have_value("90")
+    plain(page)
+    no_sideways_scroll(page)
+    screenshot(page, "plain/settings-phone")
+    field.fill("50")                         # below 较好 80: the engine refuses
+    page.get_by_role("button", name="保存参数").click()
+    expect(page.locator(".scheme-problems")).to_contain_text("等次分数线须从高到低排列")
+    page.get_by_label("等次「好」的最低分").fill("92")
+    page.get_by_role("button", name="保存参数").click()
+    expect(page.locator(".messages")).to_contain_text("考核参数已保存")

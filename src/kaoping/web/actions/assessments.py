@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ...engine import SchemeError, load_scheme
+from ...engine.editable import editable_values, with_values
 from ...engine.model import PERIODS_PER_YEAR
 from ..models import AssessedUnit, Assessment, Membership, Organisation, Period, Record, Role
 from .base import ActionError, audit
@@ -255,4 +256,51 @@ def do_update_assessment(actor, assessment: Assessment, *, name: str,
     if after != before:
         audit(actor, "assessment.update", a, organisation=a.organisation, before=before,
               after=after)
+    return a
+
+
+# ------------------------------------------------------------------ settings without YAML
+
+
+def setting_rows(assessment: Assessment) -> list:
+    """The values the assessment's scheme marks as settings (``engine.editable``)."""
+    return editable_values(assessment.scheme_source, assessment.scheme_file)
+
+
+@transaction.atomic
+def do_change_settings(actor, assessment: Assessment, values: dict[str, str]) -> Assessment:
+    """Change the scheme's settings (grade bands, points, decimals, score scales, deadline
+    days …) from a form: ``values`` maps a setting's key to the number typed. The changed
+    scheme is checked by the engine as a whole like an uploaded one; refused once a period
+    is published. The audit row keeps each changed setting before and after."""
+    a = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
+    if a.periods.filter(state=Period.State.PUBLISHED).exists():
+        raise ActionError(LOCKED_MESSAGE)
+    slots = {e.key: e for e in setting_rows(a)}
+    changes: dict[str, float] = {}
+    errors: dict[str, str] = {}
+    for key, raw in values.items():
+        e = slots.get(key)
+        if e is None:
+            continue
+        text = str(raw).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            errors[key] = "请填写数字" if text else "不能为空"
+            continue
+        if number != e.value:
+            changes[key] = number
+    if errors:
+        raise ActionError("有 " + str(len(errors)) + " 项不是数字，未保存", errors)
+    if not changes:
+        raise ActionError("没有修改任何设置")
+    text = with_values(a.scheme_source, changes, a.scheme_file)
+    check_scheme(a.scheme_file, text)      # the engine's every check; SchemeRefused
+    before = {slots[k].label: slots[k].value for k in changes}
+    a.scheme_source = text
+    a.save(update_fields=["scheme_source"])
+    after = {slots[k].label: int(v) if float(v).is_integer() else v for k, v in changes.items()}
+    audit(actor, "assessment.settings", a, organisation=a.organisation, before=before,
+          after=after)
     return a

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "organisation.create": "新建组织", "organisation.update": "修改组织",
     "organisation.move": "调整上级组织", "organisation.delete": "删除组织",
     "assessment.create": "新建考核", "assessment.update": "修改考核",
+    "assessment.settings": "修改考核参数",
     "user.create": "新建用户", "user.reset_password": "重置密码", "user.activate": "启用账号",
     "user.deactivate": "停用账号", "role.grant": "授予角色", "role.revoke": "撤销角色",
     "reminders.send": "发送填报提醒",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +33,11 @@ from ..actions.assessments import (
     SchemeRefused,
     cycle_problem,
     default_deadlines,
+    do_change_settings,
     do_create_assessment,
     do_update_assessment,
     scheme_cycle,
+    setting_rows,
     unit_candidates,
     verifier_candidates,
 )
@@ -42,6 +45,8 @@ from ..actions.base import ActionError
 from ..models import Assessment, Organisation, Period, Record, Role
 
 UPLOADED = "__upload__"
+#: "方案.yaml:134: result.grade.bands: " before an engine problem
+_PLACE = re.compile(r"^[^:]*:\d+: (?:[\w.\[\]]+: )?")
 MAX_SCHEME_BYTES = 2 * 1024 * 1024
 
 
@@ -396,6 +401,36 @@ def assessment_edit(request, assessment_id: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def assessment_settings(request, assessment_id: int):
+    """考核参数: the values the scheme marks as settings, changed in a form (no YAML)."""
+    a = access_assessment(request.user, assessment_id, assess=True)
+    locked = a.periods.filter(state=Period.State.PUBLISHED).exists()
+    errors: dict[str, str] = {}
+    problems: list[str] = []
+    posted = request.POST if request.method == "POST" else {}
+    status = 200
+    if request.method == "POST":
+        try:
+            do_change_settings(request.user, a, {k: v for k, v in request.POST.items()
+                                                 if k != "csrfmiddlewaretoken"})
+        except SchemeRefused as exc:   # the engine's words, without the file's place and path
+            problems, status = [_PLACE.sub("", p) for p in exc.problems], 400
+            messages.error(request, "修改后的方案未通过检查，未保存")
+        except ActionError as exc:
+            errors, status = dict(exc.fields), 400
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "考核参数已保存；已评分的考核期请重新评分")
+            return redirect("assessment_detail", assessment_id=a.pk)
+    rows = [{"key": e.key, "label": e.label, "current": e.value,
+             "value": posted.get(e.key, e.value), "error": errors.get(e.key, "")}
+            for e in setting_rows(a)]
+    return render(request, "kaoping/assessments/settings.html", {
+        "assessment": a, "rows": rows, "locked": locked, "problems": problems}, status=status)
+
+
+@login_required
 def assessment_detail(request, assessment_id: int):
     a = access_assessment(request.user, assessment_id)
     assessor = can_assess(request.user, a)
@@ -434,4 +469,6 @@ urlpatterns = [
     path("assessments/new/", assessment_create, name="assessment_create"),
     path("assessments/<int:assessment_id>/", assessment_detail, name="assessment_detail"),
     path("assessments/<int:assessment_id>/edit/", assessment_edit, name="assessment_edit"),
+    path("assessments/<int:assessment_id>/settings/", assessment_settings,
+         name="assessment_settings"),
 ]
