@@ -1,13 +1,10 @@
 """Turning stored documents into what pages show: a record in one line, a ranking's rows
-from a results document, an explanation's text waterfall with links to its records."""
+from a results document, an explanation document back into the engine's objects (the page
+itself is ``services.explanation``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from ...engine import Explanation, Node, RecordLine, Scheme
 from ...engine.explain import period_label
@@ -70,24 +67,10 @@ def _node(d: dict) -> Node:
     return Node(d["label"], d.get("value"), d.get("rule", ""),
                 [_node(c) for c in d.get("children", [])],
                 [RecordLine(r["place"], r["record"], r.get("value"), r.get("rule", ""),
-                            r.get("counted", True)) for r in d.get("records", [])])
+                            r.get("counted", True)) for r in d.get("records", [])],
+                d.get("words", ""))
 
 
 def explanation_from_dict(d: dict) -> Explanation:
     return Explanation(d["unit"], list(d.get("summary", [])), _node(d["score"]),
                        [_node(a) for a in d.get("apart", [])])
-
-
-_RECORD = re.compile(r"记录#(\d+)")
-
-
-def linked_text(text: str, record_url: Callable[[int], str] | None) -> SafeString:
-    """Escape ``text`` and link each "记录#123" to its record page."""
-    html = escape(text)
-    if record_url is not None:
-        html = _RECORD.sub(lambda m: f'<a href="{escape(record_url(int(m[1])))}">{m[0]}</a>', html)
-    return mark_safe(html)  # noqa: S308 — escaped above; only our own links added
-
-
-def explanation_html(d: dict, record_url: Callable[[int], str] | None) -> SafeString:
-    return linked_text(explanation_from_dict(d).to_text(), record_url)
