@@ -90,6 +90,7 @@ def test_input_problems_name_the_record_and_link_to_it(scheme_a_assessment, logi
     html = login(w.world.bob).get(reverse("scoring_run", args=[run.pk])).content.decode()
     assert reverse("verify_record", args=[bad.pk]) in html
     assert "未知考核项目" in html
+    assert "二支部 · 时间任务（考核项目）" in html and f"记录#{bad.pk}" not in html
 
 
 def test_submission_date_filled_when_the_form_left_it_blank(scheme_a_assessment):

@@ -3,6 +3,8 @@ public read-only results page (no login)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -41,11 +43,12 @@ def _record_link(name: str):
 
 
 def _problems(run: ScoringRun) -> list:
-    """Each problem with a link to the record it names (the verification page)."""
+    """Each problem with a link to the record it names (the verification page); the text
+    names the record by its unit and kind, the link carries the id."""
     out = []
     for text in run.problems:
         m = RECORD_PLACE.search(text)
-        out.append({"text": text,
+        out.append({"text": re.sub(r"记录#\d+ · ", "", text),
                     "url": reverse("verify_record", args=[int(m[1])]) if m else None})
     return out
 
