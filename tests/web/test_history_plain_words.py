@@ -28,3 +28,11 @@ def test_unit_history_shows_no_ids(scheme_a_assessment, login):
         assert '考核期：<span class="muted">（无）</span> → 1月' in main
     staff = login(w.world.bob).get(reverse("unit_history", args=[w.world.b1.pk])).content.decode()
     assert "1月 评分" in staff
+
+
+def test_record_history_names_the_record_in_words(scheme_a_assessment, login):
+    w = scheme_a_assessment
+    r = w.time_task(w.world.b1, "2026-01-15")
+    page = login(w.world.carol).get(reverse("record_history", args=[r.pk])).content.decode()
+    assert "修改历史：一支部 · 时间任务（1月）" in page
+    assert f"#{r.pk}" not in page[page.index("<main>"):]

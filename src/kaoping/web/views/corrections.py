@@ -119,7 +119,7 @@ def correction_add(request, period_id: int):
     except ActionError as exc:
         form.show_refusal(exc)
         return _form_page(request, form, period, 400)
-    messages.success(request, f"已补录记录#{record.pk}（{unit.name} · {kind}）；"
+    messages.success(request, f"已补录记录（{unit.name} · {kind}）；"
                               "请重新评分并发布更正版，公示结果才会更新")
     return redirect("corrections", period.pk)
 
@@ -147,7 +147,8 @@ def record_withdraw(request, record_id: int):
         context.update(error=exc.fields.get("reason") or exc.message, reason=reason)
         return render(request, "kaoping/corrections/withdraw.html", context, status=400)
     done = "已撤销（记录保留，不再计分）" if kept is not None else "是从未提交的草稿，已删除"
-    messages.success(request, f"记录#{record_id}{done}；请重新评分并发布更正版，公示结果才会更新")
+    messages.success(request, f"{record.unit.name} 的{record.kind}{done}；"
+                              "请重新评分并发布更正版，公示结果才会更新")
     return redirect(reverse("corrections", args=[period.pk]))
 
 
