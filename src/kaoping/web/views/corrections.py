@@ -113,7 +113,7 @@ def correction_add(request, period_id: int):
         return _form_page(request, form, period, 400)
     unit = next(u for u in units if u.pk == form.unit_id())
     try:
-        record = do_add_record_after_publication(
+        do_add_record_after_publication(
             request.user, assessment=assessment, period=period, kind=kind, unit=unit,
             scheme_period=form.scheme_period(), values=form.values(), reason=form.reason())
     except ActionError as exc:
