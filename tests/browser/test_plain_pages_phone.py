@@ -233,3 +233,27 @@ def test_assessment_settings_on_a_phone(demo, live_server, phone, log_in, screen
     page.get_by_label("等次「好」的最低分").fill("92")
     page.get_by_role("button", name="保存参数").click()
     expect(page.locator(".messages")).to_contain_text("考核参数已保存")
+
+
+def test_the_same_pages_on_a_desktop(transactional_db, live_server, page, log_in, screenshot):
+    """1366 × 768: the explanation, the queue, 查找 and 考核参数 as an assessor sees them."""
+    from kaoping.web.actions.scoring import do_run_scoring
+    from kaoping.web.management.commands.load_demo import DEMO_PASSWORD, build_demo
+
+    data = build_demo(records=True)
+    a = data.assessment_a
+    run = do_run_scoring(data.users["assessor"], a.periods.get(number=2))
+    unit = a.units.get(organisation__name="二支部").organisation
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, "assessor", DEMO_PASSWORD)
+    for name, url in (("explanation", f"/scoring/{run.pk}/units/{unit.pk}/"),
+                      ("verification-queue", f"/assessments/{a.pk}/verification/"),
+                      ("search", f"/assessments/{a.pk}/search/?q=档案"),
+                      ("settings", f"/assessments/{a.pk}/settings/"),
+                      ("ballot-setup", f"/assessments/{a.pk}/ballots/new/?kind=民主测评")):
+        page.goto(live_server.url + url)
+        expect(page.locator("h1")).to_be_visible()
+        plain(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366, (name, width)
+        screenshot(page, f"plain/{name}-desktop")
