@@ -5,9 +5,9 @@ import kaoping.engine as engine
 
 def test_exported_members():
     assert engine.__all__ == [
-        "Dataset", "Explanation", "History", "InputError", "KaopingError", "Node", "PastUnit",
+        "Appeal", "Dataset", "Explanation", "History", "InputError", "KaopingError", "Node", "PastUnit",
         "PastYear", "Problem", "RawTable", "RecordLine", "RecordTable", "Result", "Scheme",
-        "SchemeError", "UnitResult", "UnitTable", "build_dataset", "evaluate", "explain",
+        "SchemeError", "UnitResult", "UnitTable", "appeals_of", "build_dataset", "evaluate", "explain",
         "load_scheme", "validate",
     ]
     for name in engine.__all__:

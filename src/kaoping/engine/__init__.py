@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .appeals import Appeal, appeals_of
 from .dataset import Dataset, RawTable, RecordTable, UnitTable, build_dataset
 from .errors import InputError, KaopingError, Problem, SchemeError
 from .evaluate import Evaluation
@@ -23,6 +24,7 @@ from .result import History, PastUnit, PastYear, Result, UnitResult, assemble
 from .scheme import Scheme, load_scheme
 
 __all__ = [
+    "Appeal",
     "Dataset",
     "Explanation",
     "History",
@@ -40,6 +42,7 @@ __all__ = [
     "SchemeError",
     "UnitResult",
     "UnitTable",
+    "appeals_of",
     "build_dataset",
     "evaluate",
     "explain",

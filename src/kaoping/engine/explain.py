@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .appeals import Appeal, appeals_of
 from .arrays import exact, positions, split_sizes
 from .dataset import NO_DATE, days_to_date
 from .model import PERIODS_PER_YEAR, Measure
@@ -61,15 +62,23 @@ class Explanation:
     headline: list[str]
     root: Node
     apart: list[Node]
+    #: the unit's appeals and their answers (shown, never scored)
+    appeals: list[Appeal] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"unit": self.unit, "summary": self.headline, "score": self.root.to_dict(),
-                "apart": [n.to_dict() for n in self.apart]}
+        out = {"unit": self.unit, "summary": self.headline, "score": self.root.to_dict(),
+               "apart": [n.to_dict() for n in self.apart]}
+        if self.appeals:
+            out["appeals"] = [{"place": a.place, **a.to_dict()} for a in self.appeals]
+        return out
 
     def to_text(self) -> str:
         lines = [f"【{self.unit}】", *self.headline, ""]
         for top in [self.root, *self.apart]:
             _render(top, "", True, lines, root=True)
+        if self.appeals:
+            lines += ["", "申诉（只作登记，不参与计分）"]
+            lines += [f"{a.place}：{a.line()}" for a in self.appeals]
         return "\n".join(lines)
 
     def rows(self) -> list[tuple[int, str, float | None, str, str]]:
@@ -85,6 +94,9 @@ class Explanation:
 
         for top in [self.root, *self.apart]:
             walk(top, 0)
+        if self.appeals:
+            out.append((0, "申诉（只作登记，不参与计分）", None, "", ""))
+            out += [(1, a.line(), None, "", a.place) for a in self.appeals]
         return out
 
 
@@ -510,7 +522,10 @@ def explain(result: Result, unit: str) -> Explanation:
     apart = [ex.node(name, 0) for name in spec.apart]
     for n in [root, *apart]:
         _prune(n)
-    return Explanation(unit, headline, root, apart)
+    appeals = appeals_of(result, u)
+    if appeals:
+        headline.append(f"申诉 {len(appeals)} 件：" + "；".join(a.state for a in appeals))
+    return Explanation(unit, headline, root, apart, appeals)
 
 
 def rank_words(result: Result, u: int) -> str:

@@ -117,6 +117,28 @@ class Quota(_Strict):
     limits: list[QuotaLimit]
 
 
+class AppealOutcome(_Strict):
+    """Which option of a choice field says how an appeal ended."""
+
+    field: str
+    #: the option meaning the appeal was upheld (a record or a score is corrected)
+    upheld: str
+    #: the option meaning it was rejected (the result stands)
+    rejected: str
+
+
+class AppealFields(_Strict):
+    """The fields of a record kind that is the scheme's appeal register (申诉登记): the unit's
+    claim and date, the assessing organisation's answer, its date and outcome. Such records
+    are never scored; results and explanations show them beside the unit's score."""
+
+    claim: str
+    filed: str | None = None
+    answer: str | None = None
+    answered: str | None = None
+    outcome: AppealOutcome | None = None
+
+
 class RecordKind(_Strict):
     description: str | None = None
     period: Grain = "year"
@@ -132,6 +154,8 @@ class RecordKind(_Strict):
     fields: list[RecordField] = []
     unique: list[list[str]] = []
     quota: Quota | None = None
+    #: this kind is the scheme's appeal register: which fields hold what (see AppealFields)
+    appeal: AppealFields | None = None
 
 
 # --------------------------------------------------------------------------- record rules

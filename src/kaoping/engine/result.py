@@ -131,7 +131,10 @@ class Result:
 
     def to_dict(self, explanations: bool = False) -> dict:
         """The results document (JSON-ready); a later year reads it back as history."""
+        from .appeals import appeal_kinds, appeals_of
+
         spec = self.scheme.model.result
+        registers_appeals = bool(appeal_kinds(self))
         units = []
         for ur in self.ranking():
             i = self.index_of(ur.unit)
@@ -143,6 +146,8 @@ class Result:
                 "components": {k: _plain(v) for k, v in ur.components.items()},
                 "apart": {k: _plain(v) for k, v in ur.apart.items()},
             })
+            if registers_appeals:
+                units[-1]["appeals"] = [a.to_dict() for a in appeals_of(self, i)]
         doc = {"scheme": self.scheme.id, "scheme_name": self.scheme.name, "year": self.year,
                "rounding": self.scheme.model.rounding.places,
                # the order of the components and kept-apart values, as the scheme lists

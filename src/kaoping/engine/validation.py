@@ -130,6 +130,8 @@ class _Checker:
                 for ki, col in enumerate(key):
                     if col not in allowed:
                         self.bad((*base, "unique", ui, ki), f"去重键中的列 {col!r} 不存在")
+            if kind.appeal is not None:
+                self.check_appeal(kname, kind.appeal, (*base, "appeal"))
             if kind.quota is not None:
                 q = kind.quota
                 f = next((f for f in kind.fields if f.name == q.field), None)
@@ -141,6 +143,22 @@ class _Checker:
                             if ch not in (f.options or []):
                                 self.bad((*base, "quota", "limits", li, "choices", ci),
                                          f"{ch!r} 不在 {q.field} 的可选值中")
+
+    def check_appeal(self, kind: str, a, path: Path) -> None:
+        self.field(kind, a.claim, (*path, "claim"), ("text",))
+        if a.answer is not None:
+            self.field(kind, a.answer, (*path, "answer"), ("text",))
+        for key in ("filed", "answered"):
+            if getattr(a, key) is not None:
+                self.field(kind, getattr(a, key), (*path, key), ("date",))
+        if a.outcome is not None:
+            o = a.outcome
+            self.field(kind, o.field, (*path, "outcome", "field"), ("choice",))
+            f = next((f for f in self.m.records[kind].fields if f.name == o.field), None)
+            for key in ("upheld", "rejected"):
+                if f is not None and f.type == "choice" and getattr(o, key) not in f.options:
+                    self.bad((*path, "outcome", key),
+                             f"{getattr(o, key)!r} 不在 {o.field} 的可选值 {'/'.join(f.options)} 中")
 
     def field(self, kind: str, name: str, path: Path, types: Iterable[str]) -> None:
         """Check that record kind ``kind`` has a field ``name`` of one of ``types``."""

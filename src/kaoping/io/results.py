@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Explanation, InputError, PastYear, Problem, Result, explain
+from ..engine.appeals import appeal_kinds, appeals_of
 from .breakdown import write_breakdown
 from .common import YEAR_LABEL, atomic_path, parse_year, safe
 
@@ -31,6 +32,7 @@ FORMATS = (".json", ".xlsx")
 RANKING_SHEET = "排名"
 SUMMARY_SHEET = "概况"
 EXPLAIN_SHEET = "解释"
+APPEALS_SHEET = "申诉"
 DATA_SHEET = "数据"
 DATA_KEYS = ["unit", "class", "group", "score_exact", "rank", "bottom", "grade",
              "rank_in_class", "rank_in_group"]
@@ -117,7 +119,9 @@ def _write_xlsx(result: Result, expl: dict[str, Explanation], path: Path) -> Non
         _ranking_sheet(wb, result)
         _summary_sheet(wb, result)
         _explain_sheet(wb, result, expl)
-        write_breakdown(wb, result, {RANKING_SHEET, SUMMARY_SHEET, EXPLAIN_SHEET, DATA_SHEET})
+        _appeals_sheet(wb, result)
+        write_breakdown(wb, result, {RANKING_SHEET, SUMMARY_SHEET, EXPLAIN_SHEET, APPEALS_SHEET,
+                                     DATA_SHEET})
         _data_sheet(wb, result)
         with atomic_path(path) as tmp:
             wb.save(tmp)
@@ -218,6 +222,21 @@ def _explain_sheet(wb, result: Result, expl: dict[str, Explanation]) -> None:
             ws.append([ur.unit, _styled(ws, safe(label), alignment=align), value, safe(rule),
                        safe(place)])
         written += len(rows) + 1
+
+
+def _appeals_sheet(wb, result: Result) -> None:
+    """Which units appealed and how it ended (schemes that register appeals only)."""
+    if not appeal_kinds(result):
+        return
+    ws = wb.create_sheet(APPEALS_SHEET)
+    for letter, w in zip("ABCDEFG", (16, 12, 50, 50, 12, 18, 30), strict=True):
+        ws.column_dimensions[letter].width = w
+    ws.append([_styled(ws, h, **_bold()) for h in
+               ("单位", "申诉日期", "申诉事项", "答复", "答复日期", "处理情况", "来源")])
+    for ur in result.ranking():
+        for a in appeals_of(result, ur.unit):
+            ws.append([ur.unit, a.filed, safe(a.claim), safe(a.answer or ""), a.answered,
+                       a.state, safe(a.place)])
 
 
 def _data_sheet(wb, result: Result) -> None:
