@@ -66,15 +66,16 @@ def appeals_of(result: Result, unit: str | int) -> list[Appeal]:
             continue
         a = result.scheme.records[kind].appeal
         fields = {f.name: f for f in result.scheme.fields_of(kind)}
-        for j in np.flatnonzero(table.unit == u):
-            def text(name):
-                return (table.columns[name][j] or None) if name else None
+        cols = table.columns
 
-            def day(name):
-                if not name:
+        for j in np.flatnonzero(table.unit == u):
+            def text(name, j=j, cols=cols):
+                return (cols[name][j] or None) if name else None
+
+            def day(name, j=j, cols=cols):
+                if not name or cols[name][j] == NO_DATE:
                     return None
-                v = table.columns[name][j]
-                return None if v == NO_DATE else days_to_date(v)
+                return days_to_date(cols[name][j])
 
             outcome = None
             if a.outcome is not None:

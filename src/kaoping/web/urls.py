@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("kaoping.web.views.reporting")),
     path("", include("kaoping.web.views.ballots")),
     path("", include("kaoping.web.views.search")),
+    path("", include("kaoping.web.views.appeals")),
 ]

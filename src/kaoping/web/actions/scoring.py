@@ -17,6 +17,7 @@ from ..access import can_assess
 from ..models import Period, Publication, Record, ScoringRun
 from ..services import scoring
 from ..services.open_items import open_items
+from .appeals import link_upheld_appeals
 from .base import ActionError, audit
 
 
@@ -123,8 +124,9 @@ def do_publish_revision(actor, period: Period, run: ScoringRun, reason: str) -> 
     pub = Publication.objects.create(assessment=assessment, period=period, revision=last + 1,
                                      scoring_run=run, reason=reason,
                                      public=assessment.public_results, by=actor)
+    settled = link_upheld_appeals(pub)
     audit(actor, "publication.revise", pub, organisation=assessment.organisation,
           before={"revision": last, "scoring_run": current.scoring_run_id},
           after={"period": period.number, "revision": pub.revision, "scoring_run": run.pk,
-                 "public": pub.public}, reason=reason)
+                 "public": pub.public, "appeals_settled": settled}, reason=reason)
     return pub

@@ -1,5 +1,6 @@
 """The data of the web application, one module per area."""
 
+from .appeals import Appeal, AppealEvidence
 from .assessments import AssessedUnit, Assessment, Period
 from .audit import AuditEntry
 from .ballots import Ballot, BallotSheet, BallotToken, BallotVote, RaterCategory
@@ -9,7 +10,7 @@ from .records import Evidence, Record, Verification
 from .results import Publication, ScoringRun
 
 __all__ = [
-    "AssessedUnit", "Assessment", "AuditEntry", "Ballot", "BallotSheet", "BallotToken",
+    "Appeal", "AppealEvidence", "AssessedUnit", "Assessment", "AuditEntry", "Ballot", "BallotSheet", "BallotToken",
     "BallotVote", "Evidence", "LoginFailure", "Membership", "Organisation", "Period",
     "Publication", "RaterCategory", "Record", "Role", "ScoringRun", "Verification",
 ]

@@ -32,6 +32,10 @@ class Assessment(models.Model):
                                       ("year", "年")])
     due_soon_days = models.PositiveSmallIntegerField("临期提醒天数", default=3)
     public_results = models.BooleanField("公示到公开页面", default=False)
+    #: a unit may appeal (申诉) a published result within this many days of its publication
+    appeal_days = models.PositiveSmallIntegerField("申诉期限（公示后天数）", default=7)
+    #: the assessing organisation answers an appeal within this many days of its filing
+    answer_days = models.PositiveSmallIntegerField("答复期限（申诉后天数）", default=15)
     verifiers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="核查人员",
                                        blank=True, related_name="verifying")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

@@ -31,7 +31,7 @@ from ...engine import (
     evaluate,
 )
 from ...engine.model import CLASS_COLUMN, GROUP_COLUMN, PERIOD_COLUMN, UNIT_COLUMN
-from ..models import AssessedUnit, Assessment, Period, Publication, Record
+from ..models import Appeal, AssessedUnit, Assessment, Period, Publication, Record
 
 #: the statuses whose records are scored (drafts and returned records are not)
 SCORED = (Record.Status.SUBMITTED, Record.Status.ACCEPTED)
@@ -104,18 +104,47 @@ def _record_tables(assessment: Assessment, period: Period) -> dict[str, RawTable
                     value = timezone.localdate(r.submitted_at).isoformat()
                 row[f.name] = value
             rows.append(row)
-        tables[kind] = _table(kind, columns, rows, records)
+        places = [record_place(r) for r in records]
+        if spec.appeal is not None:  # the web's appeals are this kind's records too
+            appeals = _appeal_rows(spec, Appeal.objects.filter(
+                assessment=assessment, period__number__lte=period.number)
+                .select_related("unit", "period__assessment").order_by("unit__path", "pk"))
+            rows += [row for row, _ in appeals]
+            places += [place for _, place in appeals]
+        tables[kind] = _table(kind, columns, rows, places)
     for kind, records in stray.items():  # a kind the scheme does not have: the engine says so
         tables[kind] = _table(kind, [UNIT_COLUMN], [{UNIT_COLUMN: r.unit.name} for r in records],
-                              records)
+                              [record_place(r) for r in records])
     return tables
 
 
-def _table(kind: str, columns: list[str], rows: list[dict], records: list[Record]) -> RawTable:
+def _appeal_rows(spec, appeals) -> list[tuple[dict, str]]:
+    """Appeals filed on the web as rows of the scheme's appeal register (``appeal`` key), so
+    that results and explanations show them as they show a file's 申诉 records."""
+    a = spec.appeal
+    out = []
+    for ap in appeals:
+        row = {UNIT_COLUMN: ap.unit.name, a.claim: ap.claim}
+        if spec.period != "year":
+            row[PERIOD_COLUMN[spec.period]] = ap.period.number
+        if a.filed:
+            row[a.filed] = timezone.localdate(ap.filed_at).isoformat()
+        if ap.answered:
+            if a.answer:
+                row[a.answer] = ap.answer
+            if a.answered:
+                row[a.answered] = timezone.localdate(ap.answered_at).isoformat()
+            if a.outcome:
+                row[a.outcome.field] = (a.outcome.upheld if ap.state == Appeal.State.UPHELD
+                                        else a.outcome.rejected)
+        out.append((row, f"申诉#{ap.pk} · {ap.unit.name} · {ap.period.label}"))
+    return out
+
+
+def _table(kind: str, columns: list[str], rows: list[dict], places: list[str]) -> RawTable:
     table = RawTable.from_dicts(kind, rows)
     table.columns = columns
     table.rows = [[row.get(c) for c in columns] for row in rows]
-    places = [record_place(r) for r in records]
 
     def locate(i: int, col: str | None) -> str:
         where = f"{kind}" if i < 0 else places[i]

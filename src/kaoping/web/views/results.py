@@ -26,6 +26,7 @@ from ..access import (
 from ..actions.base import ActionError
 from ..actions.scoring import do_publish, do_publish_revision, do_run_scoring, unscored_refusal
 from ..models import Assessment, Organisation, Period, Publication, ScoringRun
+from ..services.appeals import appeal_window, unit_appeals, visible_appeals
 from ..services.display import ranking_rows
 from ..services.explanation import explanation_page, explanation_pdf
 from ..services.open_items import open_items
@@ -231,7 +232,8 @@ def period_results(request, period_id: int):
     return render(request, "kaoping/results/published.html", {
         "assessment": a, "period": period, "pub": pub, "revisions": revisions,
         "labels": labels, "rows": rows, "staff": staff,
-        "own_rows": [r for r in rows if r["own"]]})
+        "own_rows": [r for r in rows if r["own"]],
+        "appeals": visible_appeals(user, period), "window": appeal_window(user, period, pub)})
 
 
 @login_required
@@ -247,7 +249,8 @@ def result_explain(request, period_id: int, organisation_id: int):
                              _record_link("record_history"), {
         "assessment": a, "period": period, "pub": pub, "revisions": revisions, "unit": org,
         "back": f"{reverse('period_results', args=[period.pk])}?revision={pub.revision}",
-        "history": reverse("unit_history", args=[org.pk])})
+        "history": reverse("unit_history", args=[org.pk]),
+        "appeals": unit_appeals(period, org)})
 
 
 # ------------------------------------------------------------------ public page (no login)
