@@ -119,6 +119,11 @@ def test_scheme_e_reads_the_web_appeals_as_its_appeal_register(progress_world):
 
     w = progress_world
     AssessedUnit.objects.filter(assessment=w.e).update(unit_class="市直部门党组织")
+    for unit in (w.world.b1, w.world.b2):  # one graded indicator each, so both are scored
+        w.record(w.e, w.e_year, unit, "指标评分", {
+            "指标名称": "支部标准化建设", "指标类型": "规定指标", "权重": "5", "责任单位": unit.name,
+            "责任人": "王芳", "完成时限": "2026-12-31", "进展情况": "已完成", "单位自评": "良",
+            "组织评估": "良", "社会评价": "中"}, status="accepted")
     run = do_run_scoring(w.world.bob, w.e_year)
     pub = publish_confirmed(w.world.bob, run)
     appeal = do_file_appeal(w.world.dave, pub, w.world.b2, "社会评价偏低")
