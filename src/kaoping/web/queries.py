@@ -48,6 +48,7 @@ def assessment_links(user, a: Assessment) -> dict:
     if dashboard:
         links.append(("领导看板", reverse("dashboard", args=[a.pk])))
     links.append(("考核结果", reverse("results_index")))
+    links.append(("整改台账", reverse("ledger", args=[a.pk])))
     if staff or reports or can_verify(user, a):
         links.append(("查找", reverse("search", args=[a.pk])))
     if staff:

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("kaoping.web.views.ballots")),
     path("", include("kaoping.web.views.search")),
     path("", include("kaoping.web.views.appeals")),
+    path("", include("kaoping.web.views.ledger")),
 ]

@@ -1,0 +1,115 @@
+"""Writes to the rectification ledger (整改台账): open a problem, report its rectification,
+review the report. Each step is audited and kept in the problem's history."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..access import can_assess, reporter_units
+from ..models import Assessment, Organisation, Problem, ProblemEntry, Record
+from .base import ActionError, audit
+from .records import evidence_problem
+
+REQUIRED = {"description": "问题描述", "measure": "整改要求", "responsible": "责任人"}
+
+
+def missing_fields(*, source: str, deadline: date | None, **values: str) -> dict[str, str]:
+    """Field → what is missing, for a problem's required fields."""
+    missing = {k: f"请填写{label}" for k, label in REQUIRED.items()
+               if not (values.get(k) or "").strip()}
+    if deadline is None:
+        missing["deadline"] = "请填写整改时限（年-月-日）"
+    if source not in Problem.Source.values:
+        missing["source"] = "请选择问题来源"
+    return missing
+
+
+@transaction.atomic
+def do_open_problem(actor, assessment: Assessment, unit: Organisation, *, source: str,
+                    description: str, measure: str, responsible: str, deadline: date | None,
+                    source_note: str = "", record: Record | None = None,
+                    period=None) -> Problem:
+    if not can_assess(actor, assessment):
+        raise ActionError("只有考核管理员可以登记整改问题")
+    if not assessment.units.filter(organisation=unit).exists():
+        raise ActionError(f"「{unit.name}」不是本考核的被考核单位", {"unit": "请选择被考核单位"})
+    values = {"description": description, "measure": measure, "responsible": responsible}
+    values = {k: (v or "").strip() for k, v in values.items()}
+    missing = missing_fields(source=source, deadline=deadline, **values)
+    if missing:
+        raise ActionError("请补全：" + "、".join(missing.values()), missing)
+    problem = Problem.objects.create(
+        assessment=assessment, unit=unit, period=period, source=source,
+        source_note=(source_note or "").strip()[:300], record=record, deadline=deadline,
+        created_by=actor, **values)
+    audit(actor, "problem.open", problem, organisation=unit,
+          after={"source": source, "source_note": problem.source_note, **values,
+                 "deadline": deadline.isoformat(), "record": record.pk if record else None})
+    return problem
+
+
+def _locked(problem: Problem) -> Problem:
+    return Problem.objects.select_for_update().select_related("assessment", "unit").get(
+        pk=problem.pk)
+
+
+@transaction.atomic
+def do_report_rectification(actor, problem: Problem, text: str, upload=None) -> ProblemEntry:
+    """The unit reports what it did (with an optional evidence file); the assessor reviews."""
+    problem = _locked(problem)
+    if problem.unit_id not in reporter_units(actor):
+        raise ActionError(f"只有「{problem.unit.name}」的填报员可以报送整改情况")
+    if problem.state != Problem.State.OPEN:
+        raise ActionError("该问题" + ("已销号" if problem.state == Problem.State.CLOSED
+                                    else "的整改情况已报送，待审核"))
+    text = (text or "").strip()
+    if not text:
+        raise ActionError("请写明整改情况：做了什么、结果如何", {"text": "请填写整改情况"})
+    entry = ProblemEntry(problem=problem, kind=ProblemEntry.Kind.REPORT, text=text, by=actor)
+    if upload is not None:
+        name = os.path.basename((upload.name or "").replace("\\", "/")).strip()[:255]
+        bad = evidence_problem(name, upload.size or 0)
+        if bad:
+            raise ActionError(bad, {"file": bad})
+        entry.original_name = name
+        entry.file.save(f"{uuid.uuid4().hex}{os.path.splitext(name)[1].lower()}", upload,
+                        save=False)
+    try:
+        entry.save()
+        problem.state = Problem.State.REPORTED
+        problem.save(update_fields=["state"])
+        audit(actor, "problem.report", problem, organisation=problem.unit,
+              before={"state": Problem.State.OPEN}, after={"state": problem.state, "text": text})
+    except BaseException:
+        if entry.file:
+            entry.file.storage.delete(entry.file.name)
+        raise
+    return entry
+
+
+@transaction.atomic
+def do_review_rectification(actor, problem: Problem, *, accepted: bool, text: str
+                            ) -> ProblemEntry:
+    problem = _locked(problem)
+    if not can_assess(actor, problem.assessment):
+        raise ActionError("只有考核管理员可以审核整改情况")
+    if problem.state != Problem.State.REPORTED:
+        raise ActionError("该问题没有待审核的整改情况")
+    text = (text or "").strip()
+    if not accepted and not text:
+        raise ActionError("退回整改须写明理由", {"text": "请填写退回理由"})
+    kind = ProblemEntry.Kind.ACCEPTED if accepted else ProblemEntry.Kind.REJECTED
+    entry = ProblemEntry.objects.create(problem=problem, kind=kind, text=text or "审核通过",
+                                        by=actor)
+    before = problem.state
+    problem.state = Problem.State.CLOSED if accepted else Problem.State.OPEN
+    problem.closed_at = timezone.now() if accepted else None
+    problem.save(update_fields=["state", "closed_at"])
+    audit(actor, "problem.review", problem, organisation=problem.unit, before={"state": before},
+          after={"state": problem.state, "text": entry.text})
+    return entry
