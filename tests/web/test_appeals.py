@@ -135,3 +135,29 @@ def test_scheme_e_reads_the_web_appeals_as_its_appeal_register(progress_world):
     assert a.place.startswith(f"申诉#{appeal.pk} · 二支部")
     assert "申诉 1 件：已答复，维持原结果" in explain(result, "二支部").headline
     assert appeals_of(result, "一支部") == []
+
+
+def test_the_assessment_sets_its_appeal_window(w):
+    from kaoping.web.models import Assessment
+
+    # a window of 3 days: published 4 days ago is too late, 3 days ago is the last day
+    Assessment.objects.filter(pk=w.a.pk).update(appeal_days=3, answer_days=10)
+    Publication.objects.filter(pk=w.pub.pk).update(at=timezone.now() - timedelta(days=4))
+    w.pub.refresh_from_db()
+    with pytest.raises(ActionError):
+        do_file_appeal(w.world.dave, w.pub, w.world.b2, "不服")
+    Publication.objects.filter(pk=w.pub.pk).update(at=timezone.now() - timedelta(days=3))
+    w.pub.refresh_from_db()
+    appeal = do_file_appeal(w.world.dave, w.pub, w.world.b2, "不服")
+    assert appeal.due == timezone.localdate() + timedelta(days=10)
+
+
+def test_an_appeal_window_out_of_range_is_refused_by_name(w):
+    from kaoping.web.actions.assessments import _check_settings
+
+    with pytest.raises(ActionError) as exc:
+        _check_settings(3, appeal_days=0)
+    assert exc.value.fields == {"appeal_days": "须在 1—90 之间"}
+    with pytest.raises(ActionError) as exc:
+        _check_settings(3, answer_days=91)
+    assert "答复期限须在 1—90 天之间" in exc.value.message

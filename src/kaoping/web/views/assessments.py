@@ -29,6 +29,7 @@ from ...engine.explain import period_label
 from ..access import access_assessment, can_assess, managed_organisations
 from ..actions.assessments import (
     CYCLES,
+    MAX_APPEAL_DAYS,
     MAX_DUE_SOON_DAYS,
     SchemeRefused,
     cycle_problem,
@@ -147,6 +148,10 @@ class AssessmentForm(forms.Form):
                                        help_text="截止日期前几天起在填报进度中标为黄色")
     public_results = forms.BooleanField(label="公示到公开页面", required=False,
                                         help_text="公示后结果也显示在无需登录的公开页面上")
+    appeal_days = forms.IntegerField(label="申诉期限（天）", min_value=1, max_value=MAX_APPEAL_DAYS,
+                                     initial=7, required=False, help_text="每期结果公示后多少天内单位可以提出申诉")
+    answer_days = forms.IntegerField(label="答复期限（天）", min_value=1, max_value=MAX_APPEAL_DAYS,
+                                     initial=15, required=False, help_text="收到申诉后多少天内给出答复")
 
     def __init__(self, user, *, assessment: Assessment | None = None, data=None,
                  initial: dict | None = None, source: SchemeSource | None = None):
@@ -292,7 +297,8 @@ def refreshed_initial(data, source: SchemeSource) -> dict:
     organisation, scheme, cycle or year start again from their defaults."""
     org, scheme_key, cycle, year = (data.get("basis", "") + "|||").split("|")[:4]
     initial: dict = {k: data.get(k) for k in ("name", "organisation", "scheme", "year", "cycle",
-                                              "due_soon_days") if data.get(k) not in (None, "")}
+                                              "due_soon_days", "appeal_days", "answer_days")
+                     if data.get(k) not in (None, "")}
     initial["public_results"] = bool(data.get("public_results"))
     if data.get("organisation") == org:
         initial["units"] = data.getlist("units")
@@ -361,7 +367,7 @@ def assessment_create(request):
             units=form.chosen_units(), deadlines=form.deadlines(),
             due_soon_days=form.cleaned_data["due_soon_days"],
             public_results=form.cleaned_data["public_results"],
-            verifiers=form.chosen_verifiers())
+            verifiers=form.chosen_verifiers(), **_appeal_window(form))
     except SchemeRefused as exc:
         return _render_form(request, form, 400, exc.problems)
     except ActionError as exc:
@@ -371,12 +377,19 @@ def assessment_create(request):
     return redirect("assessment_detail", assessment_id=a.pk)
 
 
+def _appeal_window(form) -> dict:
+    """The appeal and answer windows entered (left blank: the default, or as they were)."""
+    return {k: form.cleaned_data[k] for k in ("appeal_days", "answer_days")
+            if form.cleaned_data.get(k) is not None}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, assessment_id: int):
     a = access_assessment(request.user, assessment_id, assess=True)
     if request.method == "GET":
         initial = {"name": a.name, "due_soon_days": a.due_soon_days,
+                   "appeal_days": a.appeal_days, "answer_days": a.answer_days,
                    "public_results": a.public_results,
                    "units": [str(u.organisation_id) for u in a.units.all()],
                    "verifiers": [str(u.pk) for u in a.verifiers.all()]}
@@ -392,7 +405,7 @@ def assessment_edit(request, assessment_id: int):
                              units=form.chosen_units(), deadlines=form.deadlines(),
                              due_soon_days=form.cleaned_data["due_soon_days"],
                              public_results=form.cleaned_data["public_results"],
-                             verifiers=form.chosen_verifiers())
+                             verifiers=form.chosen_verifiers(), **_appeal_window(form))
     except ActionError as exc:
         form.show_refusal(exc)
         return _render_form(request, form, 400, assessment=a)
