@@ -486,6 +486,9 @@ class Flag(_Strict):
     name: str
     when: Condition
     note: str | None = None
+    #: the flag puts the unit into rectification (e.g. A's 纳入党建整改范围): the web
+    #: application opens a problem in the rectification ledger when it is published
+    rectify: bool = False
 
 
 class ResultSpec(_Strict):

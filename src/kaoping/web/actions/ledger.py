@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..access import can_assess, reporter_units
-from ..models import Assessment, Organisation, Problem, ProblemEntry, Record
+from ..models import Assessment, FollowUp, Organisation, Problem, ProblemEntry, Publication, Record
 from .base import ActionError, audit
 from .records import evidence_problem
 
@@ -113,3 +113,68 @@ def do_review_rectification(actor, problem: Problem, *, accepted: bool, text: st
     audit(actor, "problem.review", problem, organisation=problem.unit, before={"state": before},
           after={"state": problem.state, "text": entry.text})
     return entry
+
+
+# ------------------------------------------------------------------ results put to use
+
+
+def published_flags(publication: Publication) -> dict[str, list[str]]:
+    """Unit name → the flags of the published result (every stored form of a run reads here)."""
+    doc = publication.scoring_run.result or {}
+    return {u["unit"]: list(u.get("flags") or []) for u in doc.get("units", [])}
+
+
+def open_follow_ups(actor, publication: Publication) -> list[FollowUp]:
+    """The scheme's results-use flags (``result.flags``) raised in ``publication`` become
+    follow-up items, once per assessment, unit and flag; a ``rectify`` flag also opens a
+    ledger problem due ``assessment.rectify_days`` after today. Runs inside the publishing
+    transaction, so a publication never exists without its follow-ups."""
+    assessment = publication.assessment
+    specs = {f.name: f for f in assessment.scheme.model.result.flags}
+    units = {au.organisation.name: au.organisation
+             for au in assessment.units.select_related("organisation")}
+    known = set(FollowUp.objects.filter(assessment=assessment).values_list("unit_id", "flag"))
+    opened = []
+    for name, flags in published_flags(publication).items():
+        unit = units.get(name)
+        for flag in flags:
+            spec = specs.get(flag)
+            if unit is None or spec is None or (unit.pk, flag) in known:
+                continue  # rule flags (否决, 等次最高为 …) are not results-use
+            problem = None
+            if spec.rectify:
+                note = spec.note or flag
+                problem = Problem.objects.create(
+                    assessment=assessment, unit=unit, period=publication.period,
+                    source=Problem.Source.FLAG, source_note=flag[:300], description=note,
+                    measure=f"按考核结果运用要求整改：{note}", responsible=f"{unit.name}负责人",
+                    deadline=timezone.localdate() + timedelta(days=assessment.rectify_days),
+                    created_by=actor)
+                audit(actor, "problem.open", problem, organisation=unit,
+                      after={"source": "flag", "source_note": flag,
+                             "deadline": problem.deadline.isoformat()})
+            fu = FollowUp.objects.create(assessment=assessment, unit=unit, flag=flag,
+                                         note=spec.note or "", publication=publication,
+                                         problem=problem)
+            audit(actor, "followup.open", fu, organisation=unit,
+                  after={"flag": flag, "revision": publication.revision,
+                         "problem": problem.pk if problem else None})
+            opened.append(fu)
+    return opened
+
+
+@transaction.atomic
+def do_close_follow_up(actor, follow_up: FollowUp, note: str) -> FollowUp:
+    fu = FollowUp.objects.select_for_update().select_related("assessment", "unit").get(
+        pk=follow_up.pk)
+    if not can_assess(actor, fu.assessment):
+        raise ActionError("只有考核管理员可以办结结果运用事项")
+    if fu.done:
+        raise ActionError("该事项已办结")
+    note = (note or "").strip()
+    if not note:
+        raise ActionError("请填写办理情况", {"note": "请填写办理情况"})
+    fu.done, fu.done_note, fu.done_by, fu.done_at = True, note, actor, timezone.now()
+    fu.save(update_fields=["done", "done_note", "done_by", "done_at"])
+    audit(actor, "followup.done", fu, organisation=fu.unit, after={"note": note})
+    return fu

@@ -19,6 +19,7 @@ from ..services import scoring
 from ..services.open_items import open_items
 from .appeals import link_upheld_appeals
 from .base import ActionError, audit
+from .ledger import open_follow_ups
 
 
 def _check_assessor(actor, assessment) -> None:
@@ -102,6 +103,7 @@ def do_publish(actor, run: ScoringRun, *, confirmed: tuple[int, int, int] | None
           before=before, after={"period": period.number, "revision": 1, "scoring_run": run.pk,
                                 "state": period.state, "public": pub.public,
                                 "open": still_open.as_dict(), "confirmed_open": still_open.any})
+    open_follow_ups(actor, pub)
     return pub
 
 
@@ -129,4 +131,5 @@ def do_publish_revision(actor, period: Period, run: ScoringRun, reason: str) -> 
           before={"revision": last, "scoring_run": current.scoring_run_id},
           after={"period": period.number, "revision": pub.revision, "scoring_run": run.pk,
                  "public": pub.public, "appeals_settled": settled}, reason=reason)
+    open_follow_ups(actor, pub)
     return pub

@@ -4,7 +4,7 @@ from .appeals import Appeal, AppealEvidence
 from .assessments import AssessedUnit, Assessment, Period
 from .audit import AuditEntry
 from .ballots import Ballot, BallotSheet, BallotToken, BallotVote, RaterCategory
-from .ledger import Problem, ProblemEntry
+from .ledger import FollowUp, Problem, ProblemEntry
 from .orgs import Organisation
 from .people import LoginFailure, Membership, Role
 from .records import Evidence, Record, Verification
@@ -12,7 +12,7 @@ from .results import Publication, ScoringRun
 
 __all__ = [
     "Appeal", "AppealEvidence", "AssessedUnit", "Assessment", "AuditEntry", "Ballot", "BallotSheet", "BallotToken",
-    "BallotVote", "Evidence", "LoginFailure", "Membership", "Organisation", "Period", "Problem",
+    "BallotVote", "Evidence", "FollowUp", "LoginFailure", "Membership", "Organisation", "Period", "Problem",
     "ProblemEntry",
     "Publication", "RaterCategory", "Record", "Role", "ScoringRun", "Verification",
 ]

@@ -36,6 +36,8 @@ class Assessment(models.Model):
     appeal_days = models.PositiveSmallIntegerField("申诉期限（公示后天数）", default=7)
     #: the assessing organisation answers an appeal within this many days of its filing
     answer_days = models.PositiveSmallIntegerField("答复期限（申诉后天数）", default=15)
+    #: a problem a rectifying flag opens is due this many days after the publication
+    rectify_days = models.PositiveSmallIntegerField("整改期限（公示后天数）", default=30)
     verifiers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="核查人员",
                                        blank=True, related_name="verifying")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

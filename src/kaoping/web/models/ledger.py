@@ -70,3 +70,32 @@ class ProblemEntry(models.Model):
     class Meta:
         verbose_name = "整改记录"
         ordering = ["at", "pk"]
+
+
+class FollowUp(models.Model):
+    """A results-use item (结果运用): a flag the scheme raised for a unit in a published
+    result (后备干部, 诫勉谈话, 约谈 …), on the assessing organisation's list until done."""
+
+    assessment = models.ForeignKey("web.Assessment", on_delete=models.CASCADE,
+                                   related_name="follow_ups")
+    unit = models.ForeignKey("web.Organisation", on_delete=models.PROTECT,
+                             related_name="follow_ups")
+    flag = models.CharField("提示", max_length=200)
+    note = models.TextField("依据", blank=True)
+    #: the publication that first raised it
+    publication = models.ForeignKey("web.Publication", on_delete=models.PROTECT,
+                                    related_name="follow_ups")
+    #: the ledger problem a rectifying flag opened
+    problem = models.OneToOneField(Problem, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="follow_up")
+    done = models.BooleanField(default=False)
+    done_note = models.TextField("办理情况", blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "结果运用"
+        ordering = ["done", "pk"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "unit", "flag"],
+                                               name="one_follow_up_per_flag")]

@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "scoring.run": "评分", "publication.publish": "公示", "publication.revise": "发布更正版",
     "appeal.file": "提出申诉", "appeal.answer": "答复申诉", "problem.open": "登记整改问题",
     "problem.report": "报送整改情况", "problem.review": "审核整改情况",
+    "followup.open": "登记结果运用事项", "followup.done": "办结结果运用事项",
     # evaluation ballots
     "ballot.create": "新建测评", "ballot.issue": "发放投票码", "ballot.close": "结束测评",
     "ballot.reopen": "重新开启测评",

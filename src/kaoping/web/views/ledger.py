@@ -18,12 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..access import access_assessment, can_assess, can_read_unit_result, reporter_units
 from ..actions.base import ActionError
 from ..actions.ledger import (
+    do_close_follow_up,
     do_open_problem,
     do_report_rectification,
     do_review_rectification,
     missing_fields,
 )
-from ..models import Problem, ProblemEntry, Record
+from ..models import FollowUp, Problem, ProblemEntry, Record
 from ..services.ledger import Light, ledger_workbook, rows, visible_problems
 
 
@@ -166,7 +167,32 @@ def problem_file(request, entry_id: int):
     return FileResponse(handle, as_attachment=True, filename=entry.original_name)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_ups(request, assessment_id: int):
+    """结果运用: the flags of published results to act on, open ones first."""
+    a = access_assessment(request.user, assessment_id, assess=True)
+    items = (FollowUp.objects.filter(assessment=a)
+             .select_related("unit", "publication__period", "problem", "done_by")
+             .order_by("done", "unit__path", "pk"))
+    error, errors, status = "", {}, 200
+    if request.method == "POST":
+        fu = items.filter(pk=request.POST.get("follow_up") or 0).first()
+        if fu is None:
+            raise Http404
+        try:
+            do_close_follow_up(request.user, fu, request.POST.get("note", ""))
+        except ActionError as exc:
+            error, errors, status = exc.message, {**exc.fields, "id": fu.pk}, 400
+        else:
+            messages.success(request, f"已办结：{fu.unit.name} · {fu.flag}")
+            return redirect("follow_ups", a.pk)
+    return render(request, "kaoping/ledger/follow_ups.html", {
+        "assessment": a, "items": items, "error": error, "errors": errors}, status=status)
+
+
 urlpatterns = [
+    path("assessments/<int:assessment_id>/follow-ups/", follow_ups, name="follow_ups"),
     path("assessments/<int:assessment_id>/ledger/", ledger, name="ledger"),
     path("assessments/<int:assessment_id>/ledger/export/", ledger_export, name="ledger_export"),
     path("assessments/<int:assessment_id>/ledger/new/", problem_new, name="problem_new"),
