@@ -10,8 +10,6 @@ filing. An upheld appeal goes on through the existing correction path
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -21,7 +19,7 @@ from django.utils import timezone
 from ..access import can_assess, memberships
 from ..models import Appeal, AppealEvidence, Publication, Record, Role
 from .base import ActionError, audit
-from .records import evidence_problem
+from .uploads import checked_upload, save_upload
 
 
 def appeal_deadline(publication: Publication) -> date:
@@ -59,19 +57,15 @@ def do_file_appeal(actor, publication: Publication, unit, claim: str, *,
     if record is not None and (record.unit_id != unit.pk or record.assessment_id != assessment.pk
                                or record.period.number > period.number):
         raise ActionError("所选记录不属于本单位的这次公示结果", {"record": "请重新选择记录"})
-    problems = [f"{f.name}：{p}" for f in files
-                if (p := evidence_problem(os.path.basename(f.name or ""), f.size or 0))]
-    if problems:
-        raise ActionError("；".join(problems), {"files": "；".join(problems)})
+    names = [checked_upload(f, "files") for f in files]
     appeal = Appeal.objects.create(
         assessment=assessment, period=period, unit=unit, publication=publication, record=record,
         claim=claim, filed_by=actor, due=today + timedelta(days=assessment.answer_days))
     stored = []
     try:
-        for f in files:
-            name = os.path.basename((f.name or "").replace("\\", "/")).strip()[:255]
+        for f, name in zip(files, names, strict=True):
             ev = AppealEvidence(appeal=appeal, original_name=name, size=f.size)
-            ev.file.save(f"{uuid.uuid4().hex}{os.path.splitext(name)[1].lower()}", f, save=False)
+            save_upload(ev.file, f, name)
             stored.append(ev.file.name)
             ev.save()
         audit(actor, "appeal.file", appeal, organisation=unit,

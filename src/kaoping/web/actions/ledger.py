@@ -3,8 +3,6 @@ review the report. Each step is audited and kept in the problem's history."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -13,7 +11,7 @@ from django.utils import timezone
 from ..access import can_assess, reporter_units
 from ..models import Assessment, FollowUp, Organisation, Problem, ProblemEntry, Publication, Record
 from .base import ActionError, audit
-from .records import evidence_problem
+from .uploads import checked_upload, save_upload
 
 REQUIRED = {"description": "问题描述", "measure": "整改要求", "responsible": "责任人"}
 
@@ -72,13 +70,8 @@ def do_report_rectification(actor, problem: Problem, text: str, upload=None) -> 
         raise ActionError("请写明整改情况：做了什么、结果如何", {"text": "请填写整改情况"})
     entry = ProblemEntry(problem=problem, kind=ProblemEntry.Kind.REPORT, text=text, by=actor)
     if upload is not None:
-        name = os.path.basename((upload.name or "").replace("\\", "/")).strip()[:255]
-        bad = evidence_problem(name, upload.size or 0)
-        if bad:
-            raise ActionError(bad, {"file": bad})
-        entry.original_name = name
-        entry.file.save(f"{uuid.uuid4().hex}{os.path.splitext(name)[1].lower()}", upload,
-                        save=False)
+        entry.original_name = checked_upload(upload)
+        save_upload(entry.file, upload, entry.original_name)
     try:
         entry.save()
         problem.state = Problem.State.REPORTED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from ..actions.appeals import do_answer_appeal, do_file_appeal
 from ..actions.base import ActionError
 from ..models import Appeal, AppealEvidence, Assessment, Record, Role
 from ..services.appeals import appeal_window, staff_queue
+from . import attachment
 
 
 def _access_appeal(user, appeal_id: int) -> Appeal:
@@ -113,11 +114,7 @@ def appeal_evidence(request, evidence_id: int):
     if evidence is None:
         raise Http404
     _access_appeal(request.user, evidence.appeal_id)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return attachment(evidence.file, evidence.original_name)
 
 
 urlpatterns = [

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -26,6 +26,7 @@ from ..actions.ledger import (
 )
 from ..models import FollowUp, Problem, ProblemEntry, Record
 from ..services.ledger import Light, ledger_workbook, rows, visible_problems
+from . import attachment
 
 
 def _access_problem(user, problem_id: int) -> Problem:
@@ -160,11 +161,7 @@ def problem_file(request, entry_id: int):
     if entry is None:
         raise Http404
     _access_problem(request.user, entry.problem_id)
-    try:
-        handle = entry.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=entry.original_name)
+    return attachment(entry.file, entry.original_name)
 
 
 @login_required

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -51,6 +51,7 @@ from ..models import AssessedUnit, Assessment, Organisation, Period, Record, Rol
 from ..recordcheck import display, entered_by, scheme_period_label
 from ..recordforms import RecordForm
 from ..workbooks import entrant_kinds, entrant_units, template_bytes
+from . import attachment
 from .assessments import tree_order
 
 DONE = (Record.Status.SUBMITTED, Record.Status.ACCEPTED)
@@ -423,12 +424,7 @@ def evidence_upload(request, record_id: int):
 @login_required
 def evidence_download(request, evidence_id: int):
     evidence = access_evidence(request.user, evidence_id)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return attachment(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @login_required
