@@ -161,3 +161,17 @@ def test_an_appeal_window_out_of_range_is_refused_by_name(w):
     with pytest.raises(ActionError) as exc:
         _check_settings(3, answer_days=91)
     assert "答复期限须在 1—90 天之间" in exc.value.message
+
+
+def test_e_appeals_are_filed_on_the_result_not_typed_as_records(progress_world, login):
+    """One concept: E's 申诉 register is not offered as a record to report; entering one is
+    refused with where to go instead."""
+    from kaoping.web.actions.records import APPEAL_ELSEWHERE, do_save_record
+
+    w = progress_world
+    with pytest.raises(ActionError) as exc:
+        do_save_record(w.world.carol, assessment=w.e, period=w.e_year, kind="申诉",
+                       unit=w.world.b1, scheme_period=None, values={"申诉事项": "不服"})
+    assert exc.value.message == APPEAL_ELSEWHERE
+    html = login(w.world.carol).get(reverse("report_period", args=[w.e.pk, 1])).content.decode()
+    assert "<h3>指标评分" in html and "<h3>申诉" not in html

@@ -28,9 +28,9 @@ def test_columns_are_the_items_when_units_pick_an_item(progress_world):
 
 def test_columns_are_the_unit_kinds_without_items(progress_world):
     cols = progress.columns(progress_world.e.scheme)
-    assert [(c.key, c.label) for c in cols] == [("kind:指标评分", "指标评分"), ("kind:申诉", "申诉")]
-    # an appeal is reported only when a unit appeals (expected: when_applicable)
-    assert [c.optional for c in cols] == [False, True]
+    # E's 申诉 is its appeal register (``appeal``): appeals are filed on the published result,
+    # not reported, so it is no column; an optional kind is (tests/web/test_progress_optional_kinds.py)
+    assert [(c.key, c.label, c.optional) for c in cols] == [("kind:指标评分", "指标评分", False)]
 
 
 @pytest.mark.parametrize("stem, expected", [
@@ -86,8 +86,7 @@ def test_records_of_a_scheme_without_items(progress_world):
     w.record(w.e, w.e_year, w.world.b1, "指标评分", {"指标名称": "x"})
     board = progress.board(w.e, w.e_year, date(2026, 12, 18))
     b1, counts = states(board, w.world.b1)
-    # 申诉 is optional: without a record it is neither missing nor due
-    assert b1 == {"kind:指标评分": "done", "kind:申诉": "optional"}
+    assert b1 == {"kind:指标评分": "done"}   # 申诉 is filed as an appeal, not reported
     assert counts == {"done": 1, "soon": 0, "overdue": 0, "open": 0}
     # one required column × two units: 一支部 done, 二支部 due soon
     assert board.totals == {"done": 1, "soon": 1, "overdue": 0, "open": 0}

@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from kaoping.web import progress
 from kaoping.web.models import AssessedUnit, Assessment, Organisation, Period, Record
+from webhelpers import without_appeal_register
 
 TODAY = date(2026, 12, 22)
 
@@ -42,7 +43,9 @@ def _world(world, per_committee: tuple[int, int], committees=("甲党委", "乙�
     schemes = Path(__file__).resolve().parents[2] / "schemes"
     a = Assessment.objects.create(
         name=f"全省指标考评·{committees[0]}", organisation=world.organ, scheme_id="E", scheme_name="指标权重考评",
-        scheme_source=(schemes / "e-weighted-indicators.yaml").read_text(encoding="utf-8"),
+        # 申诉 as an ordinary optional kind, not E's appeal register
+        scheme_source=without_appeal_register(
+            (schemes / "e-weighted-indicators.yaml").read_text(encoding="utf-8")),
         scheme_file="e-weighted-indicators.yaml", year=2026, cycle="year", due_soon_days=3,
         created_by=world.bob)
     period = Period.objects.create(assessment=a, number=1, deadline=date(2026, 12, 20))

@@ -13,14 +13,23 @@ from django.utils import timezone
 from kaoping.web import progress
 from kaoping.web.actions.reminders import do_send_reminders
 from kaoping.web.models import Period
+from webhelpers import without_appeal_register
 
 LATE = date(2026, 12, 22)   # two days after E's deadline (2026-12-20)
 
 
 @pytest.fixture
 def e_only(progress_world, monkeypatch, settings):
-    """Only E's year is open (A's months are published); today is ``LATE``."""
+    """Only E's year is open (A's months are published); today is ``LATE``. E's 申诉 is
+    taken as an ordinary optional kind (without its appeal mapping, which files appeals on the
+    published result instead)."""
+    from kaoping.web.models import Assessment
+
     w = progress_world
+    Assessment.objects.filter(pk=w.e.pk).update(
+        scheme_source=without_appeal_register(w.e.scheme_source))
+    w.e = Assessment.objects.get(pk=w.e.pk)
+    w.e_year.assessment = w.e
     for p in (w.jan, w.feb, w.mar):
         p.state = Period.State.PUBLISHED
         p.save()

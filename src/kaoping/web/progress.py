@@ -53,6 +53,7 @@ from django.urls import NoReverseMatch, reverse
 
 from .access import reporter_units
 from .models import AssessedUnit, Assessment, Organisation, Period, Record
+from .recordcheck import record_kinds
 
 DONE_STATUSES = (Record.Status.SUBMITTED, Record.Status.ACCEPTED)
 #: units per page of the board
@@ -98,8 +99,7 @@ def is_optional(scheme, kind: str) -> bool:
 
 def columns(scheme) -> list[Column]:
     """What the units of ``scheme`` report against, in the scheme's order."""
-    unit_kinds = {name: spec for name, spec in scheme.records.items()
-                  if spec.entered_by == "unit"}
+    unit_kinds = {name: scheme.records[name] for name in record_kinds(scheme, assessor=False)}
     pick_item = [k for k in unit_kinds if scheme.item_field(k) is not None]
     fixed: dict[int, list[str]] = defaultdict(list)
     for name, spec in unit_kinds.items():
@@ -123,7 +123,7 @@ def column_of(scheme, kind: str, data: dict) -> str | None:
     """The board column a record counts for (None: a kind units do not enter, or an item
     the record does not name)."""
     spec = scheme.records.get(kind)
-    if spec is None or spec.entered_by != "unit":
+    if spec is None or kind not in record_kinds(scheme, assessor=False):
         return None
     if spec.item:
         info = scheme.item_by_key(spec.item)
@@ -145,9 +145,8 @@ def column_expression(scheme) -> tuple[dict, Case]:
     aliases: dict[str, Cast] = {}
     alias_of: dict[str, str] = {}  # item field name → its alias (kinds may share a field name)
     whens: list[When] = []
-    for name, spec in scheme.records.items():
-        if spec.entered_by != "unit":
-            continue
+    for name in record_kinds(scheme, assessor=False):
+        spec = scheme.records[name]
         if spec.item:
             info = scheme.item_by_key(spec.item)
             if info is not None:

@@ -53,6 +53,14 @@ def entered_by(scheme: Scheme, kind: str, f: RecordField | None = None) -> str:
     return (f.entered_by if f is not None and f.entered_by else None) or spec.entered_by
 
 
+def record_kinds(scheme: Scheme, *, assessor: bool) -> list[str]:
+    """The kinds entered as records on the web: every kind for assessment staff, the unit's
+    own for a reporter — never the scheme's appeal register (``appeal``), whose entries are
+    the appeals filed on a published result (``actions.appeals``)."""
+    return [k for k, spec in scheme.records.items()
+            if spec.appeal is None and (assessor or spec.entered_by == "unit")]
+
+
 def typed_fields(scheme: Scheme, kind: str, *, assessor: bool) -> list[RecordField]:
     """The fields a person types into the form: never ``auto`` ones (the application fills
     them); for a reporter only the fields the unit enters."""

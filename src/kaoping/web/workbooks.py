@@ -53,15 +53,14 @@ from .recordcheck import (
     only_kinds,
     others_fields,
     period_column,
+    record_kinds,
     units_table,
 )
 
 
 def entrant_kinds(user, assessment: Assessment) -> list[str]:
     """The record kinds ``user`` enters: all for assessment staff, the unit's for a reporter."""
-    assessor = can_assess(user, assessment)
-    return [k for k, spec in assessment.scheme.records.items()
-            if assessor or spec.entered_by == "unit"]
+    return record_kinds(assessment.scheme, assessor=can_assess(user, assessment))
 
 
 def entrant_units(user, assessment: Assessment) -> list[AssessedUnit]:

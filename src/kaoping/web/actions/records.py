@@ -43,10 +43,13 @@ from ..recordcheck import (
     entered_by,
     kind_periods,
     others_fields,
+    record_kinds,
     typed_fields,
 )
 from .base import ActionError, audit
 
+#: the scheme's appeal register is filed as an appeal on the published result, not typed in
+APPEAL_ELSEWHERE = "申诉不在这里填报：请在「考核结果」中打开本期公示结果，点「提出申诉」"
 LOCKED_MESSAGE = "本期已公示，记录已锁定，不能再修改（公示后的更正须走更正流程）"
 #: where a form candidate's problems are placed: "@" + column ("@" alone: the whole record)
 FORM_PLACE = "@"
@@ -69,12 +72,11 @@ def _unit_ids(assessment: Assessment) -> set[int]:
 
 def may_enter(user, assessment: Assessment, kind: str, unit: Organisation) -> bool:
     """Whether ``user`` may enter a record of ``kind`` for ``unit``."""
-    if kind not in assessment.scheme.records or unit.pk not in _unit_ids(assessment):
+    if unit.pk not in _unit_ids(assessment):
         return False
-    if can_assess(user, assessment):
-        return True
-    return (assessment.scheme.records[kind].entered_by == "unit"
-            and unit.pk in reporter_units(user))
+    assessor = can_assess(user, assessment)
+    return (kind in record_kinds(assessment.scheme, assessor=assessor)
+            and (assessor or unit.pk in reporter_units(user)))
 
 
 def may_edit(user, record: Record) -> bool:
@@ -256,6 +258,9 @@ def do_save_record(actor, *, assessment: Assessment, period: Period, kind: str,
     check_open(period)
     if period.assessment_id != assessment.pk:
         raise ActionError("考核期不属于该考核")
+    spec = assessment.scheme.records.get(kind)
+    if record is None and spec is not None and spec.appeal is not None:
+        raise ActionError(APPEAL_ELSEWHERE)
     if record is None and not may_enter(actor, assessment, kind, unit):
         raise ActionError(f"不能为「{unit.name}」填写「{kind}」")
     if record is not None and not may_edit(actor, record):

@@ -48,7 +48,7 @@ from ..actions.verification import (
     may_attach_after_publication,
 )
 from ..models import AssessedUnit, Assessment, Organisation, Period, Record, Role
-from ..recordcheck import display, entered_by, scheme_period_label
+from ..recordcheck import display, entered_by, record_kinds, scheme_period_label
 from ..recordforms import RecordForm
 from ..workbooks import entrant_kinds, entrant_units, template_bytes
 from . import attachment
@@ -174,7 +174,7 @@ def reporting_home(request):
         grouped.setdefault(au.assessment_id, (au.assessment, []))[1].append(au.organisation)
     sections = []
     for assessment, units in grouped.values():
-        kinds = [k for k, spec in assessment.scheme.records.items() if spec.entered_by == "unit"]
+        kinds = record_kinds(assessment.scheme, assessor=False)
         periods = list(assessment.periods.filter(state=Period.State.OPEN)
                        .order_by("deadline", "number"))
         current = next((p for p in periods if p.deadline >= today), None)
@@ -220,8 +220,7 @@ def report_period(request, assessment_id: int, number: int):
     unit_filter = request.GET.get("unit")
     if unit_filter:
         units = [u for u in units if str(u.pk) == unit_filter] or units
-    kinds = (list(assessment.scheme.records) if assessor else
-             [k for k, s in assessment.scheme.records.items() if s.entered_by == "unit"])
+    kinds = record_kinds(assessment.scheme, assessor=assessor)
     today = timezone.localdate()
     blocks = period_blocks(request.user, assessment, period, units, kinds, today)
     may_upload = bool(entrant_units(request.user, assessment)) and not period.locked
