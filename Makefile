@@ -15,13 +15,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# The web application with the demo data, on http://$(BIND) (Ctrl-C stops it).
+# The web application with the demo data, on http://$(BIND), and the worker that scores in
+# the background (Ctrl-C stops both).
 # The demo is loaded only into an empty database; the accounts are printed each time.
 run: runtime-deps $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo "党建考评已启动：http://$(BIND)/ （Ctrl-C 停止）"
-	exec $(BIN)/gunicorn kaoping.web.wsgi --bind $(BIND) --workers 2 --threads 4 \
+	@# the background worker (scoring) beside gunicorn; stopped with it
+	$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(BIN)/gunicorn kaoping.web.wsgi --bind $(BIND) --workers 2 --threads 4 \
 	    --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(M)sms'
 
 # Debian's PostgreSQL, Chromium and CJK fonts (installed only when missing), ruff, the

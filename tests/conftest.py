@@ -13,3 +13,16 @@ def _fast_password_hashing():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once():
+    """Background tasks (scoring) run at once inside the request in tests: django-tasks'
+    immediate backend. tests/web/test_scoring_background.py runs the database backend's
+    worker on purpose."""
+    from django.test.utils import override_settings
+
+    with override_settings(TASKS={"default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield

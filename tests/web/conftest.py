@@ -106,7 +106,8 @@ def dashboard_world(world):
     from datetime import date
     from pathlib import Path
 
-    from kaoping.web.models import AssessedUnit, Assessment, Period, Publication, ScoringRun
+    from helpers import stored_run
+    from kaoping.web.models import AssessedUnit, Assessment, Period, Publication
 
     stem = "b-luoyang-rubric"
     source = (Path(__file__).resolve().parents[2] / "schemes" / f"{stem}.yaml").read_text(
@@ -127,10 +128,9 @@ def dashboard_world(world):
                 "components": {"网上考核得分": online, "年终分组考评得分": yearend}, "apart": {}}
 
     def publish(period, revision, units):
-        run = ScoringRun.objects.create(
-            assessment=a, period=period, by=world.bob,
-            result={"scheme": "B", "scheme_name": "目标绩效考核", "year": 2026, "rounding": 2,
-                    "units": units, "explanations": {}})
+        run = stored_run(a, period, world.bob, {
+            "scheme": "B", "scheme_name": "目标绩效考核", "year": 2026, "rounding": 2,
+            "units": units})
         return Publication.objects.create(assessment=a, period=period, revision=revision,
                                           scoring_run=run, by=world.bob)
 

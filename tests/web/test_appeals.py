@@ -59,7 +59,7 @@ def test_an_upheld_appeal_leads_to_the_correction_and_the_next_revision(w):
     do_correct_record(w.world.bob, w.r2, {"完成日期": "2026-01-15"}, "申诉核实后更正")
     run = do_run_scoring(w.world.bob, w.jan)
     # 二支部 now on time: 1.00, as 一支部
-    scores = {u["unit"]: u["score"] for u in run.result["units"]}
+    scores = dict(run.units.values_list("name", "score"))
     assert scores == {"一支部": 1.0, "二支部": 1.0}
     rev2 = do_publish_revision(w.world.bob, w.jan, run, "二支部申诉成立，完成日期更正")
     appeal.refresh_from_db()

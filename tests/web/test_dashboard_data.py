@@ -14,6 +14,7 @@ import re
 
 from django.urls import reverse
 
+from helpers import stored_run
 from kaoping.web.dashboard import dashboard_data
 from kaoping.web.models import Period
 
@@ -67,10 +68,10 @@ def test_units_missing_in_a_period_have_gaps(dashboard_world):
     from kaoping.web.models import Publication
 
     pub = Publication.objects.get(period=dashboard_world.jan)
-    units = pub.scoring_run.result["units"] + [dict(pub.scoring_run.result["units"][1],
-                                                    unit="三支部", score=None, rank=0)]
-    pub.scoring_run.result = dict(pub.scoring_run.result, units=units)
-    pub.scoring_run.save()
+    second = pub.scoring_run.units.get(position=1)
+    second.pk, second.position, second.name, second.unit = None, 2, "三支部", None
+    second.score, second.rank = None, None
+    second.save()
     data = dashboard_data(dashboard_world.a)
     assert data["units"] == ["二支部", "一支部", "三支部"]
     assert data["trend"]["score"]["三支部"] == [None, None]
@@ -91,12 +92,10 @@ def test_no_publication_yet(login, dashboard_world):
 
 
 def test_scheme_without_grades_has_no_grade_chart(login, progress_world):
-    from kaoping.web.models import Publication, ScoringRun
+    from kaoping.web.models import Publication
 
     w = progress_world   # scheme A has no grades
-    run = ScoringRun.objects.create(
-        assessment=w.a, period=w.jan, by=w.world.bob,
-        result={"rounding": 2, "units": [
+    run = stored_run(w.a, w.jan, w.world.bob, {"rounding": 2, "units": [
             {"unit": "一支部", "score": 1.5, "rank": 1, "grade": None, "flags": [],
              "components": {"四个季度绩效考评成绩之和": 1.5, "书记抓党建述职评议成绩": 0.0}}]})
     Publication.objects.create(assessment=w.a, period=w.jan, revision=1, scoring_run=run,

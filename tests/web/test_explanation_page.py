@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from kaoping.web.actions.scoring import do_run_scoring
+from kaoping.web.services import results
 from kaoping.web.services.explanation import explanation_page, headline_words
 
 ITEM = "记录规范及档案整理情况"
@@ -42,7 +43,7 @@ def _levels(page):
 
 
 def test_the_rule_in_words(w):
-    doc = w.run.result["explanations"]
+    doc = {r.name: results.explanation(w.run, r) for r in w.run.units.all()}
     one = _levels(explanation_page(doc["一支部"]))
     two = _levels(explanation_page(doc["二支部"]))
     label = f"1月 3 {ITEM} 绩效积分"

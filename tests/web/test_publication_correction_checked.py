@@ -20,6 +20,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from helpers import run_scores
 from kaoping.web.actions.base import ActionError
 from kaoping.web.actions.scoring import do_publish_revision, do_run_scoring
 from kaoping.web.actions.verification import do_correct_record
@@ -53,7 +54,7 @@ def g(ballot_assessment):
 
 
 def scores(pub) -> dict[str, float]:
-    return {u["unit"]: u["score"] for u in pub.scoring_run.result["units"]}
+    return run_scores(pub)
 
 
 def test_revision_1_as_worked_by_hand(g):

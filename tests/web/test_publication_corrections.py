@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from helpers import run_scores
 from kaoping.web.actions.base import ActionError
 from kaoping.web.actions.scoring import do_publish_revision, do_run_scoring
 from kaoping.web.actions.verification import (
@@ -34,7 +35,7 @@ def published(scheme_a_assessment):
 
 
 def scores(pub) -> dict[str, float]:
-    return {u["unit"]: u["score"] for u in pub.scoring_run.result["units"]}
+    return run_scores(pub)
 
 
 def revise(w, reason):

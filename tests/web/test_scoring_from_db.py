@@ -8,7 +8,7 @@ from django.urls import reverse
 from kaoping.engine import evaluate
 from kaoping.io.jsonfile import dataset_from_document
 from kaoping.web.actions.scoring import do_run_scoring
-from kaoping.web.models import Record
+from kaoping.web.models import Record, ScoringSnapshot
 from kaoping.web.services import scoring
 from webhelpers import publish_confirmed
 
@@ -86,7 +86,8 @@ def test_input_problems_name_the_record_and_link_to_it(scheme_a_assessment, logi
     assert any(t.startswith(f"记录#{bad.pk} · 二支部 · 时间任务（完成日期）") for t in texts)
 
     run = do_run_scoring(w.world.bob, w.jan)
-    assert run.result is None and run.problems == texts
+    assert run.state == run.State.INVALID and run.problems == texts
+    assert not run.units.exists() and not ScoringSnapshot.objects.filter(run=run).exists()
     html = login(w.world.bob).get(reverse("scoring_run", args=[run.pk])).content.decode()
     assert reverse("verify_record", args=[bad.pk]) in html
     assert "未知考核项目" in html

@@ -164,6 +164,20 @@ class Result:
     def label(self, measure: str) -> str:
         return self.scheme.measures[measure].label
 
+    def snapshot(self) -> bytes:
+        """Compact bytes (a NumPy ``.npz``, no pickle) from which ``Result.restore`` rebuilds
+        this result for explanations (``engine.snapshot``)."""
+        from .snapshot import snapshot
+
+        return snapshot(self)
+
+    @classmethod
+    def restore(cls, scheme: Scheme, blob: bytes) -> Result:
+        """The result ``snapshot`` saved, to explain its units (``engine.snapshot``)."""
+        from .snapshot import restore
+
+        return restore(scheme, blob)
+
     def ranking(self) -> list[UnitResult]:
         """All units, best first (unranked units last, by name)."""
         order = sorted(range(len(self.units)),

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "kaoping.web",
 ]
 
@@ -158,6 +160,16 @@ EMAIL_HOST_USER = os.environ.get("KAOPING_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KAOPING_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _bool("KAOPING_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("KAOPING_EMAIL_FROM", "kaoping@localhost")
+
+
+# Background tasks (django-tasks): scoring runs in a worker, `manage.py db_worker`, which
+# takes queued tasks from the database (SQLite or PostgreSQL: no other server). With
+# KAOPING_TASKS=immediate a task runs at once inside the request instead (the tests do).
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("KAOPING_TASKS", "database")]}}
+#: a running scoring whose worker has not reported for this long has died: marked failed
+SCORING_STALE_SECONDS = int(os.environ.get("KAOPING_SCORING_STALE_SECONDS", "120"))
 
 
 def _schemes_dir() -> Path:

@@ -113,8 +113,8 @@ def do_review_rectification(actor, problem: Problem, *, accepted: bool, text: st
 
 def published_flags(publication: Publication) -> dict[str, list[str]]:
     """Unit name → the flags of the published result (every stored form of a run reads here)."""
-    doc = publication.scoring_run.result or {}
-    return {u["unit"]: list(u.get("flags") or []) for u in doc.get("units", [])}
+    rows = publication.scoring_run.units.order_by("position").values_list("name", "flags")
+    return {name: list(flags or []) for name, flags in rows}
 
 
 def open_follow_ups(actor, publication: Publication) -> list[FollowUp]:

@@ -8,11 +8,12 @@ from .ledger import FollowUp, Problem, ProblemEntry
 from .orgs import Organisation
 from .people import LoginFailure, Membership, Role
 from .records import Evidence, Record, Verification
-from .results import Publication, ScoringRun
+from .results import Publication, ScoringRun, ScoringSnapshot, UnitResult
 
 __all__ = [
-    "Appeal", "AppealEvidence", "AssessedUnit", "Assessment", "AuditEntry", "Ballot", "BallotSheet", "BallotToken",
-    "BallotVote", "Evidence", "FollowUp", "LoginFailure", "Membership", "Organisation", "Period", "Problem",
-    "ProblemEntry",
-    "Publication", "RaterCategory", "Record", "Role", "ScoringRun", "Verification",
+    "Appeal", "AppealEvidence", "AssessedUnit", "Assessment", "AuditEntry", "Ballot",
+    "BallotSheet", "BallotToken", "BallotVote", "Evidence", "FollowUp", "LoginFailure",
+    "Membership", "Organisation", "Period", "Problem", "ProblemEntry", "Publication",
+    "RaterCategory", "Record", "Role", "ScoringRun", "ScoringSnapshot", "UnitResult",
+    "Verification",
 ]

@@ -43,21 +43,21 @@ def fmt_score(x, places: int) -> str:
     return "—" if x is None else f"{x:.{places}f}"
 
 
-def ranking_rows(doc: dict, *, unit_ids: dict[str, int],
+def ranking_rows(run, units, *,
                  explain_url: Callable[[int], str | None] | None = None,
                  flags_for: Callable[[str], bool] = lambda unit: True) -> tuple[list[str], list[dict]]:
-    """(component labels, one row per unit in ranking order) from ``Result.to_dict``."""
-    places = doc.get("rounding", 2)
-    units = doc.get("units", [])
-    labels = doc.get("columns", {}).get("components") or (list(units[0]["components"]) if units else [])
+    """(component labels, one row per unit) from a run and some of its ``UnitResult`` rows
+    (a page of them, in ranking order)."""
+    places = run.rounding
+    labels = run.components
     rows = []
     for u in units:
-        org = unit_ids.get(u["unit"])
+        org = u.unit_id
         rows.append({
-            "rank": u.get("rank"), "unit": u["unit"], "org": org, "class": u.get("class"),
-            "score": fmt_score(u.get("score"), places), "grade": u.get("grade") or "",
-            "components": [fmt_score(u["components"].get(k), places) for k in labels],
-            "flags": u.get("flags", []) if flags_for(u["unit"]) else None,
+            "rank": u.rank, "unit": u.name, "org": org, "class": u.unit_class or None,
+            "score": fmt_score(u.score, places), "grade": u.grade,
+            "components": [fmt_score(v, places) for v in u.components[:len(labels)]],
+            "flags": list(u.flags) if flags_for(u.name) else None,
             "url": explain_url(org) if explain_url and org else None,
         })
     return labels, rows

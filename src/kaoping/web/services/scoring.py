@@ -31,7 +31,7 @@ from ...engine import (
     evaluate,
 )
 from ...engine.model import CLASS_COLUMN, GROUP_COLUMN, PERIOD_COLUMN, UNIT_COLUMN
-from ..models import Appeal, AssessedUnit, Assessment, Period, Publication, Record
+from ..models import Appeal, AssessedUnit, Assessment, Period, Publication, Record, UnitResult
 
 #: the statuses whose records are scored (drafts and returned records are not)
 SCORED = (Record.Status.SUBMITTED, Record.Status.ACCEPTED)
@@ -154,10 +154,17 @@ def _table(kind: str, columns: list[str], rows: list[dict], places: list[str]) -
     return table
 
 
-def dataset_for(assessment: Assessment, period: Period) -> Dataset:
-    """The engine's checked input for ``assessment`` up to ``period``; raises ``InputError``."""
-    return build_dataset(assessment.scheme, _units_table(assessment),
-                         _record_tables(assessment, period), assessment.year)
+def _quiet(stage: str, percent: int) -> None:
+    pass
+
+
+def dataset_for(assessment: Assessment, period: Period, progress=_quiet) -> Dataset:
+    """The engine's checked input for ``assessment`` up to ``period``; raises ``InputError``.
+    ``progress(stage, percent)`` is told when reading ends and checking begins."""
+    units = _units_table(assessment)
+    tables = _record_tables(assessment, period)
+    progress("检查记录", 35)
+    return build_dataset(assessment.scheme, units, tables, assessment.year)
 
 
 def history_for(assessment: Assessment) -> dict[int, PastYear]:
@@ -168,22 +175,30 @@ def history_for(assessment: Assessment) -> dict[int, PastYear]:
                .filter(assessment__organisation=assessment.organisation,
                        assessment__scheme_id=assessment.scheme_id,
                        assessment__year__lt=assessment.year)
-               .select_related("assessment", "period", "scoring_run")
                .order_by("assessment__year", "assessment__created_at", "period__number",
                          "revision"))
-    for pub in earlier:  # later ones overwrite earlier ones of the same year
-        doc = pub.scoring_run.result
-        if doc:
-            history[pub.assessment.year] = PastYear.from_dict({**doc, "year": pub.assessment.year})
+    latest = {}
+    for year, run in earlier.values_list("assessment__year", "scoring_run"):
+        latest[year] = run  # later ones overwrite earlier ones of the same year
+    for year, run in latest.items():
+        units = (UnitResult.objects.filter(run=run)
+                 .values("name", "score", "score_exact", "rank", "bottom", "grade"))
+        history[year] = PastYear.from_dict({"year": year, "units": [
+            {"unit": u["name"], "score": u["score"], "score_exact": u["score_exact"],
+             "rank": u["rank"], "bottom": u["bottom"], "grade": u["grade"] or None}
+            for u in units]})
     return history
 
 
-def score(assessment: Assessment, period: Period) -> Outcome:
-    """Evaluate the assessment up to ``period``: the result, or every input problem."""
+def score(assessment: Assessment, period: Period, progress=_quiet) -> Outcome:
+    """Evaluate the assessment up to ``period``: the result, or every input problem.
+    ``progress(stage, percent)`` is told as each step begins."""
+    progress("读取记录", 10)
     try:
-        data = dataset_for(assessment, period)
+        data = dataset_for(assessment, period, progress)
     except InputError as exc:
         return Outcome(None, exc.problems)
+    progress("计算得分", 60)
     return Outcome(evaluate(assessment.scheme, data, history=history_for(assessment)))
 
 

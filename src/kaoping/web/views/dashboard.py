@@ -26,14 +26,16 @@ def dashboard_index(request):
 @login_required
 def dashboard(request, assessment_id: int):
     assessment = access_dashboard(request.user, assessment_id)
-    return render(request, "kaoping/dashboard/assessment.html",
-                  {"assessment": assessment, "data": dashboard_data(assessment)})
+    data = dashboard_data(assessment, request.GET.get("page"))
+    return render(request, "kaoping/dashboard/assessment.html", {"assessment": assessment,
+                                                                 "data": data})
 
 
 @login_required
 def dashboard_json(request, assessment_id: int):
     assessment = access_dashboard(request.user, assessment_id)
-    return JsonResponse(dashboard_data(assessment), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(dashboard_data(assessment, request.GET.get("page")),
+                        json_dumps_params={"ensure_ascii": False})
 
 
 urlpatterns = [

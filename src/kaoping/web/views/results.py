@@ -7,6 +7,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,19 +25,34 @@ from ..access import (
     visible_organisations,
 )
 from ..actions.base import ActionError
-from ..actions.scoring import do_publish, do_publish_revision, do_run_scoring, unscored_refusal
-from ..models import Assessment, Organisation, Period, Publication, ScoringRun
+from ..actions.scoring import (
+    do_publish,
+    do_publish_revision,
+    do_run_scoring,
+    reap_stale_runs,
+    unscored_refusal,
+)
+from ..models import Assessment, Organisation, Period, Publication, ScoringRun, UnitResult
+from ..services import results
 from ..services.appeals import appeal_window, unit_appeals, visible_appeals
 from ..services.display import ranking_rows
 from ..services.explanation import explanation_page, explanation_pdf
 from ..services.open_items import open_items
 from ..services.scoring import RECORD_PLACE
 
+#: units on one page of a ranking
+PAGE_SIZE = 50
+
 # ------------------------------------------------------------------ helpers
 
 
-def _unit_ids(assessment: Assessment) -> dict[str, int]:
-    return dict(assessment.units.values_list("organisation__name", "organisation_id"))
+def _page(request, run: ScoringRun):
+    """One page of the run's rows, in ranking order, and the query string of the others."""
+    rows = UnitResult.objects.filter(run=run).order_by("position")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
 
 
 def _record_link(name: str):
@@ -54,12 +70,12 @@ def _problems(run: ScoringRun) -> list:
     return out
 
 
-def _explain_response(request, doc: dict, unit_name: str, record_url, ctx: dict
+def _explain_response(request, run: ScoringRun, org: Organisation, record_url, ctx: dict
                       ) -> HttpResponse:
     """The explanation as a page; ``?print=1`` the A4 print view (every level open);
     ``?pdf=1`` that view as a PDF (WeasyPrint)."""
-    expl = _explanation(doc, unit_name)
-    ranks = [u.get("rank") for u in doc.get("units", [])]
+    expl = _explanation(run, org)
+    ranks = list(run.units.order_by("position").values_list("rank", flat=True))
     q = request.GET.copy()
     q.pop("print", None)
     q.pop("pdf", None)
@@ -81,11 +97,11 @@ def _explain_response(request, doc: dict, unit_name: str, record_url, ctx: dict
     return render(request, "kaoping/results/explain.html", ctx)
 
 
-def _explanation(doc: dict, unit_name: str):
-    expl = (doc.get("explanations") or {}).get(unit_name)
-    if expl is None:
+def _explanation(run: ScoringRun, organisation: Organisation) -> dict:
+    row = UnitResult.objects.filter(run=run, unit=organisation).first()
+    if row is None:
         raise Http404
-    return expl
+    return results.explanation(run, row)
 
 
 # ------------------------------------------------------------------ index
@@ -128,16 +144,28 @@ def run_scoring(request, assessment_id: int):
         run = do_run_scoring(request.user, period)
     except ActionError as exc:
         return scoring(request, assessment_id, error=exc.message, status=400)
-    if run.ok:
+    if run.active:
+        messages.info(request, f"{period.label} 已开始在后台评分")
+    elif run.ok:
         messages.success(request, f"{period.label} 评分完成")
-    else:
+    elif run.state == ScoringRun.State.INVALID:
         messages.error(request, f"{period.label} 的数据有 {len(run.problems)} 个问题，未能评分")
+    else:
+        messages.error(request, f"{period.label} 评分失败")
     return redirect("scoring_run", run.pk)
 
 
 def _run_page(request, run: ScoringRun, *, error: str = "", status: int = 200):
     a = run.assessment
     period = run.period
+    if run.active and reap_stale_runs(period):
+        run.refresh_from_db()
+    if request.headers.get("HX-Request"):  # the progress bar polling
+        if run.active:
+            return render(request, "kaoping/results/_progress.html", {"run": run})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # finished: show the whole page with the result
+        return response
     publications = list(period.publications.all())
     ctx = {"assessment": a, "run": run, "period": period, "publications": publications,
            "published_here": [p for p in publications if p.scoring_run_id == run.pk],
@@ -145,9 +173,10 @@ def _run_page(request, run: ScoringRun, *, error: str = "", status: int = 200):
     if run.ok and not publications:
         ctx["open"] = open_items(period)
     if run.ok:
+        page, query = _page(request, run)
+        ctx["page"], ctx["query"] = page, query
         ctx["labels"], ctx["rows"] = ranking_rows(
-            run.result, unit_ids=_unit_ids(a),
-            explain_url=lambda org: reverse("scoring_explain", args=[run.pk, org]))
+            run, page, explain_url=lambda org: reverse("scoring_explain", args=[run.pk, org]))
     return render(request, "kaoping/results/run.html", ctx, status=status)
 
 
@@ -163,7 +192,7 @@ def run_explain(request, run_id: int, organisation_id: int):
         raise Http404
     org = get_object_or_404(Organisation, pk=organisation_id,
                             assessed_in__assessment=run.assessment)
-    return _explain_response(request, run.result, org.name, _record_link("verify_record"), {
+    return _explain_response(request, run, org, _record_link("verify_record"), {
         "assessment": run.assessment, "period": run.period, "run": run, "unit": org,
         "back": reverse("scoring_run", args=[run.pk])})
 
@@ -200,7 +229,7 @@ def publish(request, run_id: int):
 
 
 def _publication(period: Period, revision: str | None) -> tuple[Publication, list[Publication]]:
-    revisions = list(period.publications.select_related("scoring_run", "by"))
+    revisions = list(period.publications.select_related("by"))
     if not revisions:
         raise Http404
     chosen = revisions[-1]
@@ -217,22 +246,31 @@ def period_results(request, period_id: int):
     period = access_period(user, period_id)
     a = period.assessment
     pub, revisions = _publication(period, request.GET.get("revision"))
-    visible = set(visible_organisations(user).filter(assessed_in__assessment=a)
-                  .values_list("name", flat=True))
+    run = pub.scoring_run
     staff = can_assess(user, a)
-    labels, rows = ranking_rows(
-        pub.scoring_run.result, unit_ids=_unit_ids(a),
-        explain_url=lambda org: reverse("result_explain", args=[period.pk, org])
-        + f"?revision={pub.revision}",
-        flags_for=lambda unit: staff or unit in visible)
+    page, query = _page(request, run)
+    visible_orgs = visible_organisations(user)
+    on_page = {r.unit_id for r in page if r.unit_id}
+    visible = set(visible_orgs.filter(pk__in=on_page).values_list("pk", flat=True))
+    def explain(org: int) -> str:
+        return reverse("result_explain", args=[period.pk, org]) + f"?revision={pub.revision}"
+
+    visible_names = {r.name for r in page if r.unit_id in visible}
+    labels, rows = ranking_rows(run, page, explain_url=explain,
+                                flags_for=lambda unit: staff or unit in visible_names)
     for row in rows:  # links only to the explanations this user may read
-        if row["unit"] not in visible:
+        if row["org"] not in visible:
             row["url"] = None
-        row["own"] = row["unit"] in visible and not staff
+        row["own"] = row["org"] in visible and not staff
+    own_rows = []
+    if not staff:  # the user's own units, wherever they stand in the ranking
+        own = (UnitResult.objects.filter(run=run, unit__in=visible_orgs)
+               .order_by("position")[:PAGE_SIZE])
+        _, own_rows = ranking_rows(run, own, explain_url=explain)
     return render(request, "kaoping/results/published.html", {
         "assessment": a, "period": period, "pub": pub, "revisions": revisions,
-        "labels": labels, "rows": rows, "staff": staff,
-        "own_rows": [r for r in rows if r["own"]],
+        "labels": labels, "rows": rows, "staff": staff, "page": page, "query": query,
+        "own_rows": own_rows,
         "appeals": visible_appeals(user, period), "window": appeal_window(user, period, pub)})
 
 
@@ -245,7 +283,7 @@ def result_explain(request, period_id: int, organisation_id: int):
     if not can_read_unit_result(user, a, org):
         raise Http404
     pub, revisions = _publication(period, request.GET.get("revision"))
-    return _explain_response(request, pub.scoring_run.result, org.name,
+    return _explain_response(request, pub.scoring_run, org,
                              _record_link("record_history"), {
         "assessment": a, "period": period, "pub": pub, "revisions": revisions, "unit": org,
         "back": f"{reverse('period_results', args=[period.pk])}?revision={pub.revision}",
@@ -272,10 +310,13 @@ def public_results(request, period_id: int):
     period = get_object_or_404(Period.objects.select_related("assessment__organisation"),
                                pk=period_id, assessment__public_results=True)
     pub, revisions = _publication(period, request.GET.get("revision"))
-    labels, rows = ranking_rows(pub.scoring_run.result, unit_ids={}, flags_for=lambda u: False)
+    page, query = _page(request, pub.scoring_run)
+    labels, rows = ranking_rows(pub.scoring_run, page, flags_for=lambda u: False)
+    for row in rows:  # nothing that points inside the application
+        row["org"] = None
     return render(request, "kaoping/results/public.html", {
         "assessment": period.assessment, "period": period, "pub": pub, "revisions": revisions,
-        "labels": labels, "rows": rows})
+        "labels": labels, "rows": rows, "page": page, "query": query})
 
 
 urlpatterns = [

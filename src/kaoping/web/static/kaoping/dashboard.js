@@ -56,14 +56,16 @@
     var c = chart("chart-components");
     if (!c || !names.length || !select) return;
     var units = data.latest.units;
-    // the mean of every unit that has a value, per component, for comparison
-    var mean = names.map(function (_, k) {
+    // the mean of every unit that has a value, per component, for comparison: over all
+    // units (data.profile, counted on the server), else over the units on this page
+    var mean = data.profile ? data.profile.mean.map(function (v) { return round(v, data.rounding); })
+                            : names.map(function (_, k) {
       var vals = units.map(function (u) { return u.components[k]; })
                       .filter(function (v) { return v !== null && v !== undefined; });
       return vals.length ? round(vals.reduce(function (a, b) { return a + b; }, 0) / vals.length,
                                  data.rounding) : null;
     });
-    var max = names.map(function (_, k) {
+    var max = data.profile ? data.profile.max : names.map(function (_, k) {
       var m = 0;
       units.forEach(function (u) { if (u.components[k] > m) m = u.components[k]; });
       return m > 0 ? m : 1;
