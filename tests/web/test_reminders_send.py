@@ -148,3 +148,30 @@ def test_the_command_defaults_to_today(emails, mailoutbox):
     assert out.getvalue().startswith("已发送 ")
     assert AuditEntry.objects.get(action="reminders.send").object_id == \
         timezone.localdate().isoformat()
+
+
+def test_open_rectification_problems_near_or_past_their_deadline(emails, mailoutbox):
+    """整改台账: a problem not yet reported is in the unit's reminder from the assessment's
+    due-soon days (3) before its deadline; reported or closed ones are not."""
+    from datetime import date
+
+    from kaoping.web.actions.ledger import do_open_problem, do_report_rectification
+
+    w = emails
+    late = do_open_problem(w.world.bob, w.a, w.world.b2, source="inspection",
+                           description="会议记录缺签字", measure="补签", responsible="二支部书记",
+                           deadline=date(2026, 4, 28))
+    do_open_problem(w.world.bob, w.a, w.world.b2, source="inspection", description="远期问题",
+                    measure="整改", responsible="二支部书记", deadline=date(2026, 6, 30))
+    for p in Period.objects.all():  # no reporting due: only the ledger reminds
+        p.state = Period.State.PUBLISHED
+        p.save()
+    run = do_send_reminders(at(2026, 5, 1))   # 3 days past 4月28日
+    assert run.sent == 1 and [m.to for m in mailoutbox] == [["dave@example.org"]]
+    mail = mailoutbox[0]
+    assert mail.subject == "【党建考评】您有 1 项整改已超过时限"
+    assert "会议记录缺签字" in mail.body and "已逾期 3 天" in mail.body
+    assert "远期问题" not in mail.body and "未提交" not in mail.body
+    do_report_rectification(w.world.dave, late, "已补签")
+    mailoutbox.clear()
+    assert do_send_reminders(at(2026, 5, 1)).sent == 0

@@ -1,4 +1,5 @@
-"""Reminders by email: reporters of units with outstanding items near or past a deadline.
+"""Reminders by email: reporters of units with outstanding items near or past a deadline,
+and with rectification problems (整改台账) still open near or past their deadline.
 
 Run once a day from cron (``manage.py send_reminders``). Mail goes through Django's mail
 settings (``KAOPING_EMAIL_*``; without them the console backend prints the mails). Each
@@ -21,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import progress
-from ..models import Membership, Organisation, Period, Role
+from ..models import Membership, Organisation, Period, Problem, Role
 from .base import audit
 
 log = logging.getLogger(__name__)
@@ -88,15 +89,33 @@ def do_send_reminders(now: datetime | None = None, actor=None) -> Reminders:
         for user_id, unit_id in reporters:
             per_user[user_id].append(Outstanding(period, units[unit_id], missing[unit_id]))
 
-    users = get_user_model().objects.in_bulk(list(per_user))
-    connection = _open_connection() if per_user else None
+    problems = _problems_per_user(today)
+    users = get_user_model().objects.in_bulk(list(per_user.keys() | problems.keys()))
+    connection = _open_connection() if users else None
     try:
-        _send_all(per_user, users, today, connection, run)
+        _send_all(per_user, problems, users, today, connection, run)
     finally:
         if connection is not None:
             connection.close()
     _audit_run(actor, today, run)
     return run
+
+
+def _problems_per_user(today) -> dict[int, list[Problem]]:
+    """Reporter → the open (not yet reported) problems of its units whose deadline is within
+    the assessment's due-soon days, or passed."""
+    problems = [p for p in Problem.objects.filter(state=Problem.State.OPEN)
+                .select_related("assessment", "unit").order_by("deadline", "pk")
+                if (p.deadline - today).days <= p.assessment.due_soon_days]
+    by_unit: dict[int, list[Problem]] = defaultdict(list)
+    for p in problems:
+        by_unit[p.unit_id].append(p)
+    per_user: dict[int, list[Problem]] = defaultdict(list)
+    for user_id, unit_id in (Membership.objects.filter(
+            role=Role.REPORTER, organisation_id__in=list(by_unit), user__is_active=True)
+            .values_list("user_id", "organisation_id")):
+        per_user[user_id] += by_unit[unit_id]
+    return per_user
 
 
 def _open_connection():
@@ -110,13 +129,14 @@ def _open_connection():
     return connection
 
 
-def _send_all(per_user, users, today, connection, run: Reminders) -> None:
-    for user_id, work in sorted(per_user.items()):
+def _send_all(per_user, problems, users, today, connection, run: Reminders) -> None:
+    for user_id in sorted(users):
         user = users[user_id]
         if not user.email:
             run.skipped_no_email.append(user.get_username())
             continue
-        subject, body = _message(user, work, today)
+        subject, body = _message(user, per_user.get(user_id, []), problems.get(user_id, []),
+                                 today)
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
                       connection=connection)
@@ -136,13 +156,23 @@ def _audit_run(actor, today, run: Reminders) -> None:
                  "periods": run.periods})
 
 
-def _message(user, work: list[Outstanding], today) -> tuple[str, str]:
+def _message(user, work: list[Outstanding], problems: list[Problem], today
+             ) -> tuple[str, str]:
     overdue = sum(1 for w in work for _, s in w.items if s == progress.State.OVERDUE)
     total = sum(len(w.items) for w in work)
-    subject = (f"【党建考评】您有 {overdue} 项填报已逾期" if overdue
-               else f"【党建考评】您有 {total} 项填报临近截止")
+    late_problems = sum(1 for p in problems if p.deadline < today)
+    if overdue:
+        subject = f"【党建考评】您有 {overdue} 项填报已逾期"
+    elif total:
+        subject = f"【党建考评】您有 {total} 项填报临近截止"
+    elif late_problems:
+        subject = f"【党建考评】您有 {late_problems} 项整改已超过时限"
+    else:
+        subject = f"【党建考评】您有 {len(problems)} 项整改临近时限"
     body = render_to_string("kaoping/email/reminder.txt", {
         "user": user, "today": today, "total": total, "overdue": overdue,
+        "problems": [{"problem": p, "days_left": (p.deadline - today).days,
+                      "overdue": p.deadline < today} for p in problems],
         "work": [{"assessment": w.period.assessment, "period": w.period, "unit": w.unit,
                   "days_left": (w.period.deadline - today).days,
                   "overdue": w.period.deadline < today,
