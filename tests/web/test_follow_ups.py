@@ -68,3 +68,11 @@ def test_a_follow_up_is_closed_with_a_note_by_the_assessor(w, login):
     fu.refresh_from_db()
     assert fu.done and fu.done_note == "年度评先名单未报二支部"
     assert login(w.world.dave).get(url).status_code == 404
+
+
+def test_the_rectification_window_is_a_setting_of_the_assessment(scheme_a_assessment):
+    from kaoping.web.actions.assessments import _check_settings
+
+    with pytest.raises(ActionError) as exc:
+        _check_settings(3, rectify_days=0)
+    assert exc.value.fields == {"rectify_days": "须在 1—90 之间"}

@@ -143,12 +143,14 @@ def _check_deadlines(cycle: str, deadlines: Sequence[dt.date | None]) -> list[dt
     return list(deadlines)
 
 
-def _check_settings(due_soon_days: int, appeal_days: int = 7, answer_days: int = 15) -> None:
+def _check_settings(due_soon_days: int, appeal_days: int = 7, answer_days: int = 15,
+                    rectify_days: int = 30) -> None:
     if not 0 <= due_soon_days <= MAX_DUE_SOON_DAYS:
         raise ActionError(f"临期提醒天数须在 0—{MAX_DUE_SOON_DAYS} 之间",
                           {"due_soon_days": f"须在 0—{MAX_DUE_SOON_DAYS} 之间"})
     for key, label, days in (("appeal_days", "申诉期限", appeal_days),
-                             ("answer_days", "答复期限", answer_days)):
+                             ("answer_days", "答复期限", answer_days),
+                             ("rectify_days", "整改期限", rectify_days)):
         if not 1 <= days <= MAX_APPEAL_DAYS:
             raise ActionError(f"{label}须在 1—{MAX_APPEAL_DAYS} 天之间",
                               {key: f"须在 1—{MAX_APPEAL_DAYS} 之间"})
@@ -170,6 +172,7 @@ def snapshot(a: Assessment) -> dict:
         "scheme_file": a.scheme_file, "year": a.year, "cycle": a.cycle,
         "due_soon_days": a.due_soon_days, "public_results": a.public_results,
         "appeal_days": a.appeal_days, "answer_days": a.answer_days,
+        "rectify_days": a.rectify_days,
         "units": [[au.organisation.name, au.unit_class]
                   for au in a.units.select_related("organisation")],
         "deadlines": [p.deadline.isoformat() for p in a.periods.order_by("number")],
@@ -184,7 +187,7 @@ def do_create_assessment(actor, *, organisation: Organisation, name: str, scheme
                          deadlines: Sequence[dt.date | None] | None = None,
                          due_soon_days: int = 3, public_results: bool = False,
                          verifiers: Iterable = (), appeal_days: int = 7,
-                         answer_days: int = 15) -> Assessment:
+                         answer_days: int = 15, rectify_days: int = 30) -> Assessment:
     """Create an assessment with its units and periods. ``units``: (organisation, class).
     The name is unique within the organisation's year; the cycle may not be finer than the
     scheme's records (``cycle_problem``)."""
@@ -200,7 +203,7 @@ def do_create_assessment(actor, *, organisation: Organisation, name: str, scheme
     units = _check_units(organisation, scheme, units)
     deadlines = _check_deadlines(cycle, deadlines if deadlines is not None
                                  else default_deadlines(year, cycle))
-    _check_settings(due_soon_days, appeal_days, answer_days)
+    _check_settings(due_soon_days, appeal_days, answer_days, rectify_days)
     verifiers = _check_verifiers(organisation, verifiers)
     try:
         with transaction.atomic():  # two people creating the same name at once: one wins
@@ -209,7 +212,7 @@ def do_create_assessment(actor, *, organisation: Organisation, name: str, scheme
                 scheme_name=scheme.name, scheme_source=scheme_source, scheme_file=scheme_file,
                 year=year, cycle=cycle, due_soon_days=due_soon_days,
                 public_results=public_results, appeal_days=appeal_days,
-                answer_days=answer_days, created_by=actor)
+                answer_days=answer_days, rectify_days=rectify_days, created_by=actor)
     except IntegrityError:
         _check_name(organisation, year, name)
         raise
@@ -227,7 +230,8 @@ def do_update_assessment(actor, assessment: Assessment, *, name: str,
                          units: Sequence[tuple[Organisation, str]],
                          deadlines: Sequence[dt.date | None], due_soon_days: int,
                          public_results: bool, verifiers: Iterable, appeal_days: int | None = None,
-                         answer_days: int | None = None) -> Assessment:
+                         answer_days: int | None = None, rectify_days: int | None = None
+                         ) -> Assessment:
     """Change the name, units (and their classes), deadlines, verifiers and reminders, while
     no period is published. A unit with records cannot be taken out."""
     a = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
@@ -238,7 +242,8 @@ def do_update_assessment(actor, assessment: Assessment, *, name: str,
     deadlines = _check_deadlines(a.cycle, deadlines)
     appeal_days = a.appeal_days if appeal_days is None else appeal_days
     answer_days = a.answer_days if answer_days is None else answer_days
-    _check_settings(due_soon_days, appeal_days, answer_days)
+    rectify_days = a.rectify_days if rectify_days is None else rectify_days
+    _check_settings(due_soon_days, appeal_days, answer_days, rectify_days)
     verifiers = _check_verifiers(a.organisation, verifiers)
     before = snapshot(a)
     keep = {o.pk: c for o, c in units}
@@ -263,9 +268,9 @@ def do_update_assessment(actor, assessment: Assessment, *, name: str,
             period.deadline = d
             period.save(update_fields=["deadline"])
     a.name, a.due_soon_days, a.public_results = name, due_soon_days, public_results
-    a.appeal_days, a.answer_days = appeal_days, answer_days
+    a.appeal_days, a.answer_days, a.rectify_days = appeal_days, answer_days, rectify_days
     a.save(update_fields=["name", "due_soon_days", "public_results", "appeal_days",
-                          "answer_days"])
+                          "answer_days", "rectify_days"])
     a.verifiers.set(verifiers)
     after = snapshot(a)
     if after != before:

@@ -152,6 +152,9 @@ class AssessmentForm(forms.Form):
                                      initial=7, required=False, help_text="每期结果公示后多少天内单位可以提出申诉")
     answer_days = forms.IntegerField(label="答复期限（天）", min_value=1, max_value=MAX_APPEAL_DAYS,
                                      initial=15, required=False, help_text="收到申诉后多少天内给出答复")
+    rectify_days = forms.IntegerField(label="整改期限（天）", min_value=1, max_value=MAX_APPEAL_DAYS,
+                                      initial=30, required=False,
+                                      help_text="结果运用中需要整改的，公示后多少天内完成整改")
 
     def __init__(self, user, *, assessment: Assessment | None = None, data=None,
                  initial: dict | None = None, source: SchemeSource | None = None):
@@ -297,7 +300,8 @@ def refreshed_initial(data, source: SchemeSource) -> dict:
     organisation, scheme, cycle or year start again from their defaults."""
     org, scheme_key, cycle, year = (data.get("basis", "") + "|||").split("|")[:4]
     initial: dict = {k: data.get(k) for k in ("name", "organisation", "scheme", "year", "cycle",
-                                              "due_soon_days", "appeal_days", "answer_days")
+                                              "due_soon_days", "appeal_days", "answer_days",
+                                              "rectify_days")
                      if data.get(k) not in (None, "")}
     initial["public_results"] = bool(data.get("public_results"))
     if data.get("organisation") == org:
@@ -378,7 +382,8 @@ def assessment_create(request):
 
 
 def _appeal_window(form) -> dict:
-    """The appeal and answer windows entered (left blank: the default, or as they were)."""
+    """The appeal, answer and rectification windows entered (left blank: the default, or
+    as they were)."""
     return {k: form.cleaned_data[k] for k in ("appeal_days", "answer_days")
             if form.cleaned_data.get(k) is not None}
 
@@ -390,6 +395,7 @@ def assessment_edit(request, assessment_id: int):
     if request.method == "GET":
         initial = {"name": a.name, "due_soon_days": a.due_soon_days,
                    "appeal_days": a.appeal_days, "answer_days": a.answer_days,
+                   "rectify_days": a.rectify_days,
                    "public_results": a.public_results,
                    "units": [str(u.organisation_id) for u in a.units.all()],
                    "verifiers": [str(u.pk) for u in a.verifiers.all()]}
