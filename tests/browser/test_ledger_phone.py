@@ -17,9 +17,12 @@ def fits(page) -> None:
     assert width <= PHONE["width"], f"页面宽 {width}px，超出手机屏幕"
 
 
-def as_user(page, log_in, name, password):
+def open_problem(page, log_in, name, password, ledger):
+    """``name`` signs in (whoever was signed in leaves) and opens the ledger's problem."""
     page.context.clear_cookies()
     log_in(page, name, password)
+    page.goto(ledger)
+    page.get_by_role("link", name="详情").click()
 
 
 def test_a_problem_from_registration_to_closure_on_a_phone(demo, live_server, page, log_in,
@@ -27,7 +30,8 @@ def test_a_problem_from_registration_to_closure_on_a_phone(demo, live_server, pa
     a = demo.assessment_a
     ledger = f"{live_server.url}/assessments/{a.pk}/ledger/"
     page.set_viewport_size(PHONE)
-    as_user(page, log_in, "assessor", demo.password)
+    page.context.clear_cookies()
+    log_in(page, "assessor", demo.password)
     page.goto(ledger)
     page.get_by_role("link", name="登记问题").click()
     page.get_by_role("button", name="登记").click()  # empty: every missing field named
@@ -45,32 +49,24 @@ def test_a_problem_from_registration_to_closure_on_a_phone(demo, live_server, pa
     page.get_by_role("button", name="登记").click()
     expect(page.locator("main")).to_contain_text("整改中，还剩 10 天")
 
-    as_user(page, log_in, "reporter1", demo.password)
-    page.goto(ledger)
-    page.get_by_role("link", name="详情").click()
+    open_problem(page, log_in, "reporter1", demo.password, ledger)
     page.get_by_label("整改情况").fill("已补齐 1—3 月记录")
     page.get_by_role("button", name="报送").click()
     expect(page.locator("main")).to_contain_text("已报整改情况，待审核")
 
-    as_user(page, log_in, "assessor", demo.password)
-    page.goto(ledger)
-    page.get_by_role("link", name="详情").click()
+    open_problem(page, log_in, "assessor", demo.password, ledger)
     page.get_by_label("未通过，退回整改").check()
     page.get_by_label("审核意见（退回时必填，单位可见）").fill("缺少会议台账")
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator("main")).to_contain_text("审核未通过，退回整改")
 
-    as_user(page, log_in, "reporter1", demo.password)
-    page.goto(ledger)
-    page.get_by_role("link", name="详情").click()
+    open_problem(page, log_in, "reporter1", demo.password, ledger)
     page.get_by_label("整改情况").fill("已建立会议台账")
     page.get_by_role("button", name="报送").click()
     fits(page)
     screenshot(page, "ledger/02-reported-again")
 
-    as_user(page, log_in, "assessor", demo.password)
-    page.goto(ledger)
-    page.get_by_role("link", name="详情").click()
+    open_problem(page, log_in, "assessor", demo.password, ledger)
     page.get_by_label("通过，销号").check()
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator("main")).to_contain_text("已销号")
