@@ -47,9 +47,14 @@ CASES = [
     ("level outside the list", "典型培养宣传", [publicity(n) for n in range(5)] + [publicity(9, "国家级")],
      5, "媒体层级", '媒体层级 "国家级" 不在可选值 中央/省/市/县 中'),
     ("negative count", "数量任务", [QUANTITY], 0, "实报数量", '实报数量 "-1" 小于下限 0'),
+    # issue 12: 书记履职尽责情况 belongs in a quarter's last month; row 10 holds deductions only
+    ("secretary item in April", "时间任务", [task(考核项目="书记履职尽责情况")], 2, "月份",
+     "考核项目「书记履职尽责情况」在 3月、6月、9月、12月 登记，不在 4月"),
+    ("scored task on the deduction row", "时间任务", [task(考核项目="扣分因素")], 2, "考核项目",
+     "考核项目「扣分因素」只登记「月度扣分」的记录，不能登记「时间任务」"),
 ]
 COLUMN_LETTER = {("月度扣分", "扣分"): "D", ("时间任务", "完成日期"): "F", ("时间任务", "单位"): "A",
-                 ("时间任务", "考核项目"): "C", ("典型培养宣传", "媒体层级"): "C",
+                 ("时间任务", "考核项目"): "C", ("时间任务", "月份"): "B", ("典型培养宣传", "媒体层级"): "C",
                  ("数量任务", "实报数量"): "F"}
 
 

@@ -56,7 +56,7 @@ def progress_world(world):
     """Scheme A assessed by 机关党委 over 一支部 and 二支部, three monthly periods due on the
     25th (due soon = 3 days), and E (no items) over the same units, one yearly period.
 
-    Records of 一支部 in 1月: 时间任务 on item 1 (submitted) and 典型培养宣传 (accepted, fixed
+    Records of 一支部 in 1月: 时间任务 on item 7 (submitted) and 典型培养宣传 (accepted, fixed
     item 8) are done; 数量任务 on item 2 (draft) and 质量成果 on item 3 (returned) are not.
     二支部 has a submitted 时间任务 on item 4 in 2月 only. ``record(...)`` adds more."""
     from datetime import date
@@ -89,7 +89,7 @@ def progress_world(world):
                                      created_by=world.bob)
 
     S = Record.Status
-    record(a, jan, world.b1, "时间任务", {"考核项目": "书记履职尽责情况", "业务名称": "部署"})
+    record(a, jan, world.b1, "时间任务", {"考核项目": "党建制度建设", "业务名称": "部署"})
     record(a, jan, world.b1, "典型培养宣传", {"媒体层级": "省"}, S.ACCEPTED)
     record(a, jan, world.b1, "数量任务", {"考核项目": "2", "业务名称": "三会一课"}, S.DRAFT)
     record(a, jan, world.b1, "质量成果", {"考核项目": "3 记录规范及档案整理情况"}, S.RETURNED)

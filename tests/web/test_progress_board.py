@@ -20,10 +20,28 @@ def states(board, unit):
 
 def test_columns_are_the_items_when_units_pick_an_item(progress_world):
     cols = progress.columns(progress_world.a.scheme)
-    assert [c.key for c in cols] == [f"item:{i}" for i in range(15)]
+    # every item but 10 扣分因素 (index 9), which holds only the assessor's 月度扣分
+    assert [c.key for c in cols] == [f"item:{i}" for i in range(15) if i != 9]
     assert cols[0].label == "1 书记履职尽责情况" and cols[0].short == "1"
     # the fixed item of 典型培养宣传 is reported by that kind as well as the item-picking kinds
     assert "典型培养宣传" in cols[7].kinds and "典型培养宣传" not in cols[0].kinds
+
+
+@pytest.mark.parametrize("month, expected", [(1, False), (2, False), (3, True)])
+def test_an_item_recorded_in_a_quarters_last_month_is_expected_then_only(progress_world, month,
+                                                                          expected):
+    """Issue 11 point 2: 书记履职尽责情况 (``recorded_in: [3, 6, 9, 12]``) is not expected, not
+    overdue and not reminded of in months 1 and 2 of a quarter; in month 3 it is."""
+    w = progress_world
+    period = {1: w.jan, 2: w.feb, 3: w.mar}[month]
+    keys = [c.key for c in progress.period_columns(w.a, period)]
+    assert ("item:0" in keys) is expected
+    assert len(keys) == 13 + expected   # 14 columns less item 1 outside a quarter's last month
+    board = progress.board(w.a, period, date(2026, 4, 1))   # every deadline has passed
+    b1, _ = states(board, w.world.b1)
+    assert b1.get("item:0") == ("overdue" if expected else None)
+    todo = progress.outstanding(period, date(2026, 4, 1), [w.world.b1.pk])[w.world.b1.pk]
+    assert ("item:0" in {c.key for c, _ in todo}) is expected
 
 
 def test_columns_are_the_unit_kinds_without_items(progress_world):
@@ -52,15 +70,19 @@ def test_cell_states_on_a_fixed_day(progress_world, today, pending):
     w = progress_world
     board = progress.board(w.a, w.jan, today)
     b1, counts1 = states(board, w.world.b1)
-    assert b1["item:0"] == "done"        # 时间任务 on 书记履职尽责情况, submitted
+    # 13 columns in 1月: the 15 items less 1 (a quarter's last month only) and 10 (deductions)
+    assert "item:0" not in b1 and "item:9" not in b1
+    assert b1["item:6"] == "done"        # 时间任务 on 党建制度建设, submitted
     assert b1["item:7"] == "done"        # 典型培养宣传 (fixed item 8), accepted
     assert b1["item:1"] == pending       # 数量任务 on item "2": only a draft
     assert b1["item:2"] == pending       # 质量成果 on item 3: returned to the unit
-    assert counts1 == {"done": 2, "soon": 0, "overdue": 0, "open": 0, pending: 13}
+    assert counts1 == {"done": 2, "soon": 0, "overdue": 0, "open": 0, pending: 11}  # 13 − 2
     b2, counts2 = states(board, w.world.b2)
     assert set(b2.values()) == {pending}  # 二支部's 2月 record does not count for 1月
-    assert board.totals == {"done": 2, "soon": 0, "overdue": 0, "open": 0, pending: 28}
-    assert board.column_done[0] == 1 and board.column_done[1] == 0
+    # 2 units × 13 columns = 26 cells, 2 done
+    assert board.totals == {"done": 2, "soon": 0, "overdue": 0, "open": 0, pending: 24}
+    done = dict(zip([c.key for c in board.columns], board.column_done, strict=True))
+    assert done["item:6"] == 1 and done["item:1"] == 0
     assert board.days_left == (date(2026, 1, 25) - today).days
 
 
@@ -68,8 +90,9 @@ def test_other_period_and_units_without_records(progress_world):
     w = progress_world
     board = progress.board(w.a, w.feb, date(2026, 1, 26))   # 30 days before 2月's deadline
     b2, counts = states(board, w.world.b2)
-    assert b2["item:3"] == "done" and counts["done"] == 1 and counts["open"] == 14
-    assert board.totals["done"] == 1 and board.totals["open"] == 29
+    # 13 columns in 2月 (as in 1月): 1 done, 12 open; 2 × 13 − 1 = 25 open cells
+    assert b2["item:3"] == "done" and counts["done"] == 1 and counts["open"] == 12
+    assert board.totals["done"] == 1 and board.totals["open"] == 25
 
 
 def test_submitting_turns_a_cell_done(progress_world):
@@ -78,7 +101,7 @@ def test_submitting_turns_a_cell_done(progress_world):
     draft.status = Record.Status.SUBMITTED
     draft.save()
     b1, counts = states(progress.board(w.a, w.jan, date(2026, 1, 26)), w.world.b1)
-    assert b1["item:1"] == "done" and counts == {"done": 3, "soon": 0, "overdue": 12, "open": 0}
+    assert b1["item:1"] == "done" and counts == {"done": 3, "soon": 0, "overdue": 10, "open": 0}
 
 
 def test_records_of_a_scheme_without_items(progress_world):
@@ -114,5 +137,5 @@ def test_the_database_finds_the_same_columns_as_python(progress_world):
         sql = set(progress.done_records(period, assessment.scheme).values_list("unit_id", "col"))
         assert sql == progress.done_cells(period, assessment.scheme)
     jan = set(progress.done_records(w.jan, w.a.scheme).values_list("unit_id", "col"))
-    assert jan == {(w.world.b1.pk, "item:0"), (w.world.b1.pk, "item:7"),
+    assert jan == {(w.world.b1.pk, "item:6"), (w.world.b1.pk, "item:7"),
                    (w.world.b2.pk, "item:4")}

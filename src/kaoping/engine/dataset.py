@@ -324,6 +324,7 @@ def _build_records(scheme: Scheme, kind: str, raw: RawTable, units: UnitTable, y
     n = len(raw.rows)
     unit = np.full(n, -1, np.int32)
     period = np.zeros(n, np.int8)
+    period_ok = np.ones(n, bool)
     grain = spec.period
     fields = spec.fields
     values: dict[str, list[Any]] = {f.name: [None] * n for f in fields}
@@ -343,6 +344,7 @@ def _build_records(scheme: Scheme, kind: str, raw: RawTable, units: UnitTable, y
             pc = PERIOD_COLUMN[grain]
             p = parse_period(row[col[pc]], grain)
             if p is None:
+                period_ok[i] = False
                 problems.append(Problem(raw.locate(i, pc),
                                         f"{pc} {_show(row[col[pc]] if not _blank(row[col[pc]]) else '')} 无效，"
                                         f"须是 1—{PERIODS_PER_YEAR[grain]} 的整数"))
@@ -357,10 +359,13 @@ def _build_records(scheme: Scheme, kind: str, raw: RawTable, units: UnitTable, y
             if f.type == "clause" and values[f.name][i] is not None:
                 _check_clause(scheme, values[f.name][i], item_of_row[i], i, f, raw, values,
                               amount_field, problems)
+        _check_belongs(scheme, kind, i, item_of_row[i], period[i] + 1 if period_ok[i] else None,
+                       raw, problems)
     blank_rows = [i for i, row in enumerate(raw.rows) if all(_blank(v) for v in row)]
     keep = np.ones(n, bool)
     keep[blank_rows] = False
     _check_unique(spec.unique, kind, raw, col, units, unit, period, values, keep, scheme, problems)
+    _check_at_most(scheme, kind, raw, units, unit, keep, problems)
     if spec.quota is not None and len(problems) == start:
         _check_quota(spec, kind, raw, units, unit, values, keep, problems)
     columns = {f.name: _encode(f, values[f.name]) for f in fields}
@@ -453,6 +458,67 @@ def _check_clause(scheme, clause_index, item_index, i, f, raw, values, amount_fi
         what = "按次扣分" if clause.spec.per is not None else "该项不得分"
         problems.append(Problem(raw.locate(i, amount_field),
                                 f"条款 {clause.spec.code} {what}，不填扣分值（填次数）"))
+
+
+def period_label(grain: str, p: int) -> str:
+    """A 1-based period's name: 3月, 第2季度, 上半年."""
+    if grain == "month":
+        return f"{p}月"
+    if grain == "quarter":
+        return f"第{p}季度"
+    if grain == "half":
+        return ("上半年", "下半年")[p - 1]
+    return ""
+
+
+def _check_belongs(scheme: Scheme, kind: str, i: int, item: int | None, p: int | None,
+                   raw: RawTable, problems: list[Problem]) -> None:
+    """An item held only by some kinds (``record_kinds``), and a record outside the periods
+    it belongs in (``recorded_in`` of the item or the kind, settings applied)."""
+    spec = scheme.records[kind]
+    item_field = scheme.item_field(kind)
+    if item is not None and not scheme.item_allows(item, kind):
+        it = scheme.items[item]
+        problems.append(Problem(raw.locate(i, item_field.name if item_field else None),
+                                f"考核项目「{it.name}」只登记「{'、'.join(it.spec.record_kinds)}」"
+                                f"的记录，不能登记「{kind}」"))
+        return
+    if p is None or spec.period == "year":
+        return
+    allowed = scheme.periods_for(kind, item)
+    if allowed is None or p in allowed:
+        return
+    when = "、".join(period_label(spec.period, q) for q in sorted(allowed))
+    pc = PERIOD_COLUMN[spec.period]
+    item_periods = item is not None and scheme.items[item].spec.recorded_in is not None
+    if item_periods:
+        what = f"考核项目「{scheme.items[item].name}」"
+        why = ""
+    else:
+        what = f"「{kind}」"
+        because = scheme.kind_limits(kind).because
+        why = f"（{because}）" if because else ""
+    problems.append(Problem(raw.locate(i, pc),
+                            f"{what}在 {when} 登记{why}，不在 {period_label(spec.period, p)}"))
+
+
+def _check_at_most(scheme: Scheme, kind: str, raw: RawTable, units: UnitTable, unit: np.ndarray,
+                   keep: np.ndarray, problems: list[Problem]) -> None:
+    rule = scheme.kind_limits(kind)
+    if rule.at_most is None:
+        return
+    seen: dict[int, list[int]] = {}
+    for i in np.flatnonzero(keep):
+        if unit[i] < 0:
+            continue
+        rows = seen.setdefault(int(unit[i]), [])
+        rows.append(int(i))
+        if len(rows) > rule.at_most:
+            why = f"（{rule.because}）" if rule.because else ""
+            first = "、".join(raw.locate(j, None) for j in rows[:rule.at_most])
+            problems.append(Problem(raw.locate(int(i), None),
+                                    f"{units.names[unit[i]]} 的「{kind}」每年最多 {rule.at_most} 条"
+                                    f"{why}，已有 {first}"))
 
 
 def _key_value(col_name, i, units, unit, period, values):

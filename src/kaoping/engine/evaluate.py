@@ -167,6 +167,8 @@ class Evaluation:
                 on = t.columns[r.reported_on]
                 late = (on != NO_DATE) & (on.astype(np.int64) > deadline)
                 v = np.where(late, np.minimum(v, r.late_cap), v)
+            if r.reported_on is not None:  # never reported (blank date): ``unreported``
+                v = np.where(t.columns[r.reported_on] == NO_DATE, float(r.unreported), v)
             return v
         if k == "efficacy":
             return self.efficacy(kind, rule)

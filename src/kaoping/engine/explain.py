@@ -273,6 +273,12 @@ class _Explainer:
         if k == "quantity":
             r = rule.quantity
             req, rep = t.columns[r.required][j], t.columns[r.reported][j]
+            if r.reported_on is not None and int(t.columns[r.reported_on][j]) == NO_DATE:
+                due = ""
+                if r.deadline is not None or r.deadline_day is not None:
+                    deadline = int(self.ev.deadlines(kind, r.deadline, r.deadline_day, j))
+                    due = f"截止 {days_to_date(deadline).isoformat()}，"
+                return f"应报 {fmt(req)}，{due}逾期未上报（{r.reported_on}为空），计 {fmt(r.unreported)}"
             if r.per_short is not None:
                 text = f"应报 {fmt(req)}，实报 {fmt(rep)}：{fmt(r.base)} − {fmt(r.per_short)}×{fmt(max(req - rep, 0))}"
             else:

@@ -62,6 +62,26 @@ class Item(_Strict):
     standard: str | None = None
     note: str | None = None
     deductions: list[Deduction] = []
+    #: the periods (1-based, of the grain of the record kinds that name the item) in which
+    #: a record of this item belongs, e.g. ``[3, 6, 9, 12]`` for a quarter's last month;
+    #: a record in another period is refused, and the progress board expects nothing then
+    recorded_in: list[int] | None = None
+    #: the only record kinds that may hold this item's records (e.g. the deductions row
+    #: 扣分因素 holds 月度扣分 only); a record of another kind naming it is refused
+    record_kinds: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _periods_positive(self) -> Item:
+        _check_periods(self.recorded_in)
+        return self
+
+
+def _check_periods(periods: list[int] | None) -> None:
+    if periods is not None:
+        if not periods:
+            raise ValueError("recorded_in 须至少列出一期")
+        if any(p < 1 for p in periods) or len(set(periods)) != len(periods):
+            raise ValueError(f"recorded_in 须是不重复的正整数期次，实际为 {periods}")
 
 
 class Section(_Strict):
@@ -138,6 +158,21 @@ class AppealFields(_Strict):
     answered: str | None = None
     outcome: AppealOutcome | None = None
 
+class KindLimits(_Strict):
+    """When and how often a unit's records of a kind may occur (one option of a setting)."""
+
+    #: the periods (1-based, of the kind's grain) in which the kind's records belong
+    recorded_in: list[int] | None = None
+    #: at most this many records per unit in the year
+    at_most: int | None = Field(default=None, ge=1)
+    #: what the option means, for the messages (e.g. "机关党委每年一次半年督查")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _periods_positive(self) -> KindLimits:
+        _check_periods(self.recorded_in)
+        return self
+
 
 class RecordKind(_Strict):
     description: str | None = None
@@ -156,6 +191,27 @@ class RecordKind(_Strict):
     quota: Quota | None = None
     #: this kind is the scheme's appeal register: which fields hold what (see AppealFields)
     appeal: AppealFields | None = None
+    #: the periods (1-based, of the kind's grain) in which the kind's records belong
+    recorded_in: list[int] | None = None
+    #: at most this many records per unit in the year
+    at_most: int | None = Field(default=None, ge=1)
+    #: limits that depend on a setting's value: ``{setting: {option: KindLimits}}``
+    by_setting: dict[str, dict[str, KindLimits]] = {}
+    #: every unit has a record for every value of this field that a unit of the same
+    #: ``within`` scope has (e.g. each routine indicator): a missing one is refused
+    complete: Complete | None = None
+
+    @model_validator(mode="after")
+    def _periods_positive(self) -> RecordKind:
+        _check_periods(self.recorded_in)
+        return self
+
+
+class Complete(_Strict):
+    """Every unit of a scope reports every value of ``field`` that any unit of it reports."""
+
+    field: str
+    within: Literal["all", "group", "class"] = "group"
 
 
 # --------------------------------------------------------------------------- record rules
@@ -191,6 +247,8 @@ class QuantityRule(_Deadline):
     base: Number = 1
     per_short: Number | None = Field(default=None, gt=0)
     late_cap: Number | None = None
+    #: a record whose ``reported_on`` date is blank (never reported) scores this
+    unreported: Number = 0
 
     @model_validator(mode="after")
     def _deadline_if_late_cap(self) -> QuantityRule:
@@ -496,8 +554,25 @@ class ResultSpec(_Strict):
     show: list[str] = []
     apart: list[str] = []
     rank_within: list[Literal["class", "group"]] = []
+    #: the scope of the rank, the place from the bottom and the position conditions (top,
+    #: bottom, last, below_mean): all units, or within each 上级组织 (group) or class
+    positions: Within = "all"
     grade: Grading | None = None
     flags: list[Flag] = []
+
+
+class Setting(_Strict):
+    """A value the scheme's user chooses (e.g. the level assessed), among ``options``."""
+
+    value: str
+    options: list[str]
+    help: str | None = None
+
+    @model_validator(mode="after")
+    def _value_in_options(self) -> Setting:
+        if self.value not in self.options:
+            raise ValueError(f"value {self.value!r} 不在 options（{'、'.join(self.options)}）中")
+        return self
 
 
 class Rounding(_Strict):
@@ -516,6 +591,7 @@ class SchemeModel(_Strict):
     source: str | None = None
     description: str | None = None
     rounding: Rounding = Rounding()
+    settings: dict[str, Setting] = {}
     units: UnitsSpec = UnitsSpec()
     total_points: Number | None = None
     sections: list[Section] = []
@@ -531,6 +607,7 @@ class SchemeModel(_Strict):
         return self
 
 
+RecordKind.model_rebuild()
 Running.model_rebuild()
 Condition.model_rebuild()
 

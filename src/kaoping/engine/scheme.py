@@ -63,6 +63,18 @@ class Shape:
         return grains[self.grain] + ("·分项目" if self.by_item else "")
 
 
+@dataclass(frozen=True)
+class KindRule:
+    """When and how often a unit's records of a kind may occur."""
+
+    #: the periods (1-based, of the kind's grain) the records belong in; None: any
+    periods: frozenset[int] | None
+    #: at most this many records per unit in the year; None: no limit
+    at_most: int | None
+    #: the setting that decided, for messages (e.g. "层级：机关党委，每年一次半年督查")
+    because: str | None
+
+
 @dataclass
 class Scheme:
     """A valid scheme, ready to evaluate."""
@@ -112,6 +124,43 @@ class Scheme:
 
     def item_field(self, kind: str) -> RecordField | None:
         return next((f for f in self.model.records[kind].fields if f.type == "item"), None)
+
+    # ------------------------------------------------------------------ when records belong
+    def setting(self, name: str) -> str | None:
+        """The chosen value of one of the scheme's ``settings`` (None: no such setting)."""
+        s = self.model.settings.get(name)
+        return None if s is None else s.value
+
+    def kind_limits(self, kind: str) -> KindRule:
+        """When and how often a unit's records of ``kind`` may occur, the scheme's settings
+        applied (``by_setting``: the chosen option's limits replace the kind's own)."""
+        spec = self.model.records[kind]
+        rule = KindRule(None if spec.recorded_in is None else frozenset(spec.recorded_in),
+                        spec.at_most, None)
+        for name, options in spec.by_setting.items():
+            chosen = self.setting(name)
+            lim = options.get(chosen) if chosen is not None else None
+            if lim is None:
+                continue
+            rule = KindRule(rule.periods if lim.recorded_in is None else frozenset(lim.recorded_in),
+                            rule.at_most if lim.at_most is None else lim.at_most,
+                            f"{name}：{chosen}" + (f"，{lim.note}" if lim.note else ""))
+        return rule
+
+    def periods_for(self, kind: str, item: int | None = None) -> frozenset[int] | None:
+        """The periods (1-based, of the kind's grain) in which a record of ``kind`` — of
+        ``item``, when given — belongs; None: every period. The engine refuses a record
+        outside them, and the progress board expects nothing of the unit then."""
+        periods = self.kind_limits(kind).periods
+        if item is not None and self.items[item].spec.recorded_in is not None:
+            own = frozenset(self.items[item].spec.recorded_in)
+            periods = own if periods is None else periods & own
+        return periods
+
+    def item_allows(self, item: int, kind: str) -> bool:
+        """Whether a record of ``kind`` may hold item ``item`` (its ``record_kinds``)."""
+        kinds = self.items[item].spec.record_kinds
+        return kinds is None or kind in kinds
 
 
 def _item_keys(scheme: Scheme) -> dict[str, ItemInfo]:
@@ -215,4 +264,4 @@ def _is_union_tag(part) -> bool:
                                               "list[union[str,float]]"}
 
 
-__all__ = ["Scheme", "ItemInfo", "ClauseInfo", "Shape", "load_scheme", "RESERVED_COLUMNS"]
+__all__ = ["Scheme", "KindRule", "ItemInfo", "ClauseInfo", "Shape", "load_scheme", "RESERVED_COLUMNS"]

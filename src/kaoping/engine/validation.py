@@ -36,6 +36,9 @@ def check(model: SchemeModel, filename: str) -> tuple[Scheme | None, list[tuple[
     return scheme, []
 
 
+_GRAIN_NAMES = {"year": "年度", "half": "半年", "quarter": "季度", "month": "月"}
+
+
 def _num(x: float) -> str:
     return f"{x:g}"
 
@@ -57,6 +60,7 @@ class _Checker:
         self.order: list[str] = []
         self.shapes: dict[str, Shape] = {}
         self.grades: list[str] = []
+        self.item_paths: list[Path] = []
 
     def bad(self, path: Path, msg: str) -> None:
         self.problems.append((tuple(path), msg))
@@ -65,6 +69,7 @@ class _Checker:
     def run(self) -> None:
         self.check_items()
         self.check_records()
+        self.check_belonging()
         self.check_measures()
         self.check_result()
 
@@ -85,6 +90,7 @@ class _Checker:
                     seen[key] = path
                 info = ItemInfo(index=len(self.items), section=sname, spec=it)
                 self.items.append(info)
+                self.item_paths.append(path)
                 if it.points is not None:
                     sub += it.points
                 for di, d in enumerate(it.deductions):
@@ -159,6 +165,62 @@ class _Checker:
                 if f is not None and f.type == "choice" and getattr(o, key) not in f.options:
                     self.bad((*path, "outcome", key),
                              f"{getattr(o, key)!r} 不在 {o.field} 的可选值 {'/'.join(f.options)} 中")
+
+    def check_belonging(self) -> None:
+        """``recorded_in``, ``record_kinds``, ``at_most``, ``by_setting`` and ``complete``:
+        the names resolve and the periods exist in the grains they are counted in."""
+        m = self.m
+        for name, st in m.settings.items():
+            if len(set(st.options)) != len(st.options):
+                self.bad(("settings", name, "options"), "options 有重复")
+        for info in self.items:
+            it = info.spec
+            path = self.item_paths[info.index]
+            for ki, k in enumerate(it.record_kinds or []):
+                if k not in m.records:
+                    self.bad((*path, "record_kinds", ki), f"没有名为 {k!r} 的记录（有：{'、'.join(m.records)}）")
+            holders = [k for k, spec in m.records.items()
+                       if (spec.item is not None and spec.item in (it.name, it.code))
+                       or (spec.item is None and any(f.type == "item" for f in spec.fields)
+                           and (it.record_kinds is None or k in it.record_kinds))]
+            for k in holders:
+                spec = m.records[k]
+                if spec.item is not None and it.record_kinds is not None and k not in it.record_kinds:
+                    self.bad(("records", k, "item"),
+                             f"项目「{it.name}」只登记 {'、'.join(it.record_kinds)} 的记录（record_kinds）")
+                if it.recorded_in is not None:
+                    self.periods(it.recorded_in, spec.period, (*path, "recorded_in"), f"记录「{k}」")
+        for kname, kind in m.records.items():
+            base = ("records", kname)
+            if kind.recorded_in is not None:
+                self.periods(kind.recorded_in, kind.period, (*base, "recorded_in"), "本记录")
+            if kind.at_most is not None and kind.period == "year" and kind.at_most < 1:
+                self.bad((*base, "at_most"), "at_most 须 ≥ 1")
+            for sname, options in kind.by_setting.items():
+                st = m.settings.get(sname)
+                if st is None:
+                    self.bad((*base, "by_setting", sname),
+                             f"没有名为 {sname!r} 的设置项（settings 中有：{'、'.join(m.settings) or '无'}）")
+                    continue
+                for opt, lim in options.items():
+                    if opt not in st.options:
+                        self.bad((*base, "by_setting", sname, opt),
+                                 f"{opt!r} 不是设置项 {sname} 的可选值（{'、'.join(st.options)}）")
+                    if lim.recorded_in is not None:
+                        self.periods(lim.recorded_in, kind.period,
+                                     (*base, "by_setting", sname, opt, "recorded_in"), "本记录")
+            if kind.complete is not None:
+                f = next((f for f in kind.fields if f.name == kind.complete.field), None)
+                if f is None or f.type not in ("text", "choice", "item"):
+                    self.bad((*base, "complete", "field"),
+                             f"complete 的字段 {kind.complete.field!r} 须是本记录的 text/choice/item 字段")
+
+    def periods(self, periods: list[int], grain: str, path: Path, who: str) -> None:
+        n = PERIODS_PER_YEAR[grain]
+        if grain == "year":
+            self.bad(path, f"{who}按年度登记，不能限定期次（recorded_in）")
+        elif any(p > n for p in periods):
+            self.bad(path, f"{who}按{_GRAIN_NAMES[grain]}登记，期次须在 1—{n} 之间，实际为 {periods}")
 
     def field(self, kind: str, name: str, path: Path, types: Iterable[str]) -> None:
         """Check that record kind ``kind`` has a field ``name`` of one of ``types``."""

@@ -18,6 +18,12 @@ A column whose kinds are all ``expected: when_applicable`` (an appeal, an innova
 reported only when something happened) is **optional**: a record there shows as done, and
 no record is never missing, overdue or reminded of.
 
+A period's board has only the columns that belong in it (:func:`period_columns`): an item or
+kind the scheme records in some periods only (``recorded_in``, e.g. scheme A's 书记履职尽责情况
+in a quarter's last month) is not expected, shown or reminded of in the others — the engine
+refuses a record there, with the same periods (``Scheme.periods_for``). An item that no
+unit-entered kind may hold (``record_kinds``, e.g. A's deductions row 扣分因素) has no column.
+
 The board of a province-sized assessment is one page of units at a time: the units are
 filtered (state, name, organisation subtree) and counted in the database — each unit's
 number of done required columns is one correlated subquery, the summary is one aggregate —
@@ -52,6 +58,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from .access import reporter_units
+from .recordcheck import kind_periods
 from .models import AssessedUnit, Assessment, Organisation, Period, Record
 from .recordcheck import record_kinds
 
@@ -111,12 +118,34 @@ def columns(scheme) -> list[Column]:
     def column(key: str, label: str, kinds: tuple[str, ...], short: str) -> Column:
         return Column(key, label, kinds, short, all(is_optional(scheme, k) for k in kinds))
 
-    cols = [column(f"item:{it.index}", it.label, tuple(pick_item + fixed.get(it.index, [])),
-                   it.spec.code or it.name)
-            for it in scheme.items if pick_item or it.index in fixed]
+    cols = []
+    for it in scheme.items:
+        kinds = tuple([k for k in pick_item if scheme.item_allows(it.index, k)]
+                      + fixed.get(it.index, []))
+        if kinds:  # an item no unit-entered kind may hold (e.g. a deductions row): no column
+            cols.append(column(f"item:{it.index}", it.label, kinds, it.spec.code or it.name))
     cols += [column(f"kind:{name}", name, (name,), name) for name, spec in unit_kinds.items()
              if not spec.item and scheme.item_field(name) is None]
     return cols
+
+
+def belongs_in(assessment: Assessment, period: Period, column: Column) -> bool:
+    """Whether ``column`` is expected in ``period``: some kind of it may hold a record (of the
+    column's item) in one of the kind's periods that fall in ``period`` (``recorded_in``)."""
+    scheme = assessment.scheme
+    item = int(column.key.split(":", 1)[1]) if column.key.startswith("item:") else None
+    for kind in column.kinds:
+        allowed = scheme.periods_for(kind, item)
+        if allowed is None:
+            return True
+        if any(number in allowed for number, _ in kind_periods(assessment, period, kind)):
+            return True
+    return False
+
+
+def period_columns(assessment: Assessment, period: Period) -> list[Column]:
+    """The columns of ``period``'s board: those that belong in it (:func:`belongs_in`)."""
+    return [c for c in columns(assessment.scheme) if belongs_in(assessment, period, c)]
 
 
 def column_of(scheme, kind: str, data: dict) -> str | None:
@@ -279,7 +308,7 @@ def board(assessment: Assessment, period: Period, today: date, *, state: str = "
     others: not done, in the state the period's deadline gives); ``query`` searches unit
     names; ``within`` keeps the units under an organisation. The counts are the database's.
     """
-    cols = columns(assessment.scheme)
+    cols = period_columns(assessment, period)
     n_required = sum(1 for c in cols if not c.optional)
     pending = deadline_state(period.deadline, today, assessment.due_soon_days)
     units = board_units(assessment, period, cols, query=query, within=within)
@@ -342,7 +371,7 @@ def outstanding(period: Period, today: date, unit_ids: Iterable[int] | None = No
     """unit id → the required columns it has not done in ``period``, with their state
     (optional columns are never outstanding)."""
     assessment = period.assessment
-    cols = [c for c in columns(assessment.scheme) if not c.optional]
+    cols = [c for c in period_columns(assessment, period) if not c.optional]
     units = AssessedUnit.objects.filter(assessment=assessment)
     records = done_records(period, assessment.scheme)
     if unit_ids is not None:
