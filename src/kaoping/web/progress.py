@@ -58,9 +58,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from .access import reporter_units
-from .recordcheck import kind_periods
 from .models import AssessedUnit, Assessment, Organisation, Period, Record
-from .recordcheck import record_kinds
+from .recordcheck import kind_periods, record_kinds
 
 DONE_STATUSES = (Record.Status.SUBMITTED, Record.Status.ACCEPTED)
 #: units per page of the board
