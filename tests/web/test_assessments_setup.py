@@ -74,10 +74,13 @@ def test_uploaded_broken_scheme_shows_every_problem_with_its_line(world, login):
     assert r.status_code == 400
     problems = r.context["scheme_problems"]
     assert len(problems) == 2
-    assert problems[0].startswith("broken.yaml:36: records.时间任务.period")
-    assert problems[1].startswith("broken.yaml:38: records.时间任务.fields[0].type")
+    # the lines of the two spoiled values in the file (the item field is two lines below)
+    period = broken.splitlines().index("    period: monthly") + 1
+    field = period + 2
+    assert problems[0].startswith(f"broken.yaml:{period}: records.时间任务.period")
+    assert problems[1].startswith(f"broken.yaml:{field}: records.时间任务.fields[0].type")
     page = r.content.decode()
-    assert "broken.yaml:36" in page and "broken.yaml:38" in page
+    assert f"broken.yaml:{period}" in page and f"broken.yaml:{field}" in page
     assert not Assessment.objects.exists() and not Period.objects.exists()
 
 
